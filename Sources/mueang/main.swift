@@ -1,0 +1,4 @@
+import ArgumentParser
+import MueangApp
+import SignboardTaxCommand
+import EpidemiologyCommand
