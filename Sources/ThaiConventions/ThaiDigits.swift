@@ -1,0 +1,87 @@
+import Foundation
+
+/// Thai digits ๐-๙ (U+0E50–U+0E59) and numbers typed or imported with them.
+public enum ThaiDigits {
+    static let thaiZero: UInt32 = 0x0E50
+    static let asciiZero: UInt32 = 0x30
+
+    /// Whether `c` is one of ๐-๙.
+    public static func isThaiDigit(_ c: Character) -> Bool {
+        guard c.unicodeScalars.count == 1, let s = c.unicodeScalars.first else { return false }
+        return (0x0E50...0x0E59).contains(s.value)
+    }
+
+    /// Replaces every Thai digit by its ASCII digit; everything else is kept.
+    public static func toASCII(_ text: String) -> String {
+        mapScalars(text, from: thaiZero, to: asciiZero)
+    }
+
+    /// Replaces every ASCII digit by its Thai digit; everything else is kept.
+    public static func toThai(_ text: String) -> String {
+        mapScalars(text, from: asciiZero, to: thaiZero)
+    }
+
+    /// Parses an integer such as `" ๑,๒๓๔ "`, `"-1,234"` or `"+42"`.
+    ///
+    /// Surrounding whitespace is ignored; commas must separate groups of three digits, because
+    /// a misplaced comma (`1,5`) is more likely a mistyped decimal than a thousands separator.
+    public static func parseInteger(_ text: String) -> Int? {
+        guard let n = normalizedNumber(text), !n.contains(".") else { return nil }
+        return Int(n)
+    }
+
+    /// Parses a decimal such as `"๑,๒๓๔.๕๐"`, `"-0.5"` or `".5"`, exactly (no binary rounding).
+    public static func parseDecimal(_ text: String) -> Decimal? {
+        guard let n = normalizedNumber(text) else { return nil }
+        return Decimal(string: n, locale: Locale(identifier: "en_US_POSIX"))
+    }
+
+    // MARK: - Private
+
+    private static func mapScalars(_ text: String, from: UInt32, to: UInt32) -> String {
+        var out = String.UnicodeScalarView()
+        for s in text.unicodeScalars {
+            if s.value >= from, s.value <= from + 9, let m = Unicode.Scalar(s.value - from + to) {
+                out.append(m)
+            } else {
+                out.append(s)
+            }
+        }
+        return String(out)
+    }
+
+    /// Validates the shape `[+-]digits[,ddd]*[.digits]` and returns it with ASCII digits and no
+    /// commas, or nil. Validating first matters: `Decimal(string:)` accepts junk after a prefix.
+    private static func normalizedNumber(_ text: String) -> String? {
+        let trimmed = toASCII(text).trimmingCharacters(in: .whitespacesAndNewlines)
+        var chars = Substring(trimmed)
+        var sign = ""
+        if let first = chars.first, first == "+" || first == "-" {
+            if first == "-" { sign = "-" }
+            chars = chars.dropFirst()
+        }
+        let parts = chars.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let integerPart = parts[0]
+        let fractionPart = parts.count == 2 ? parts[1] : nil
+
+        let groups = integerPart.split(separator: ",", omittingEmptySubsequences: false)
+        for (i, g) in groups.enumerated() {
+            guard g.allSatisfy(\.isASCIIDigit) else { return nil }
+            if groups.count > 1 {
+                // First group 1-3 digits, later groups exactly 3.
+                if i == 0 ? !(1...3).contains(g.count) : g.count != 3 { return nil }
+            }
+        }
+        let integerDigits = groups.joined()
+        if let f = fractionPart {
+            guard !f.isEmpty, f.allSatisfy(\.isASCIIDigit) else { return nil }
+            return sign + (integerDigits.isEmpty ? "0" : integerDigits) + "." + f
+        }
+        guard !integerDigits.isEmpty else { return nil }
+        return sign + integerDigits
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isWholeNumber }
+}
