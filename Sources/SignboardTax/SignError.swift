@@ -9,7 +9,7 @@ public enum SignError: Error, Sendable, Hashable {
     case unknownType(String)
     case unknownExemption(String)
     case nonPositiveSize(String)
-    case sizeTooPrecise(String)
+    case tooManyDecimals(String)
     case sizeTooLarge
     case sizeMismatch
     case badFaces
@@ -29,7 +29,7 @@ public enum SignError: Error, Sendable, Hashable {
         case let .unknownType(value): return "ประเภทป้าย \"\(value)\" ไม่ถูกต้อง (ต้องเป็น 1, 2 หรือ 3)"
         case let .unknownExemption(value): return "รหัสเหตุยกเว้นภาษี \"\(value)\" ไม่รู้จัก"
         case let .nonPositiveSize(field): return "\(field) ต้องมากกว่าศูนย์"
-        case let .sizeTooPrecise(field): return "\(field) มีทศนิยมมากเกินไป"
+        case let .tooManyDecimals(field): return "\(field) มีทศนิยมมากเกินไป"
         case .sizeTooLarge: return "ขนาดป้ายใหญ่เกินกว่าที่เป็นไปได้"
         case .sizeMismatch: return "area_cm2 ไม่เท่ากับ width_cm x height_cm"
         case .badFaces: return "faces ต้องเป็นจำนวนเต็มตั้งแต่ 1 ขึ้นไป"
@@ -51,7 +51,7 @@ public enum SignError: Error, Sendable, Hashable {
         case let .unknownType(value): return "unknown sign type \"\(value)\" (must be 1, 2 or 3)"
         case let .unknownExemption(value): return "unknown exemption code \"\(value)\""
         case let .nonPositiveSize(field): return "\(field) must be greater than zero"
-        case let .sizeTooPrecise(field): return "\(field) has too many decimals"
+        case let .tooManyDecimals(field): return "\(field) has too many decimals"
         case .sizeTooLarge: return "the sign is implausibly large"
         case .sizeMismatch: return "area_cm2 differs from width_cm x height_cm"
         case .badFaces: return "faces must be a whole number of at least 1"
