@@ -6,6 +6,8 @@ public struct FiscalYear: Sendable, Hashable, Comparable, Codable, CustomStringC
     /// The BE year the fiscal year ends in, e.g. 2567.
     public let buddhistYear: Int
 
+    /// Any year whose days lie in `CalendarDay.yearRange` (BE 545...10542); not checked, since
+    /// report code builds years by arithmetic (`next`, `previous`).
     public init(buddhistYear: Int) {
         self.buddhistYear = buddhistYear
     }
