@@ -60,6 +60,8 @@ let package = Package(
 
         // MARK: Benchmarks (run by the scripts in bench/, never by the test suite).
         .executableTarget(name: "bench-epi", dependencies: ["Epidemiology", "Geodesy"], path: "bench/epi"),
+        .executableTarget(name: "bench-signtax", dependencies: ["SignboardTax", "SignboardTaxCommand"],
+                          path: "bench/signtax", exclude: ["run.sh"]),
 
         // MARK: Tests.
         .testTarget(name: "ThaiConventionsTests", dependencies: ["ThaiConventions"]),
