@@ -42,7 +42,7 @@ public enum TauBootstrap {
         var rng = EpiRandom(seed: seed)
         let pool = (0..<n).filter { resampleMask?[$0] ?? true }
         let e = PairCounter.edges(for: bands)
-        let grid = GridIndex(x: x, y: y, cellSize: e.last ?? 1)
+        let grid = GridIndex(x: x, y: y, cellSize: (e.last ?? 2) / 2)
         var all: [[Double]] = []
         all.reserveCapacity(replicates)
         for _ in 0..<replicates {

@@ -76,6 +76,7 @@ public enum PairCounter {
     /// Indexed banded counts; work grows with the number of pairs closer than the largest finite
     /// edge. Pairs beyond it are obtained from the relation's global totals (or an all-pairs loop
     /// when the relation has none).
+    @_specialize(where R == StandardRelation)
     static func indexedCounts<R: PairRelation>(x: [Double], y: [Double], relation: R, bands: [DistanceBand],
                                                weights: [Int]? = nil, index: GridIndex? = nil) -> (BandedCounts, (Int, Int)) {
         let e = edges(for: bands)
@@ -93,7 +94,7 @@ public enum PairCounter {
             for k in 1..<e.count where ok { if abs((e[k] - e[0]) - Double(k) * step) > 1e-9 * max(1, abs(e[k])) { ok = false } }
             if ok { uniform = step }
         }
-        let grid = index ?? GridIndex(x: x, y: y, cellSize: maxEdge)
+        let grid = index ?? GridIndex(x: x, y: y, cellSize: maxEdge / 2)
         e.withUnsafeBufferPointer { eb in
             if let w = weights {
                 grid.forEachPair(within: maxEdge) { i, j, d in
@@ -137,6 +138,7 @@ public enum PairCounter {
 
     /// Related / unrelated ordered-pair counts per band, by the index. Bands may overlap and
     /// may end at +Inf.
+    @_specialize(where R == StandardRelation)
     public static func bandCounts<R: PairRelation>(x: [Double], y: [Double], relation: R,
                                                    bands: [DistanceBand], weights: [Int]? = nil)
         -> (bands: [(related: Int, unrelated: Int)], global: (related: Int, unrelated: Int)) {
@@ -187,6 +189,7 @@ public enum Tau {
     }
 
     /// tau over `bands` for points (x, y) and a relation, using the spatial index.
+    @_specialize(where R == StandardRelation)
     public static func compute<R: PairRelation>(x: [Double], y: [Double], relation: R, bands: [DistanceBand],
                                                 estimator: TauEstimator = .representative) -> TauResult {
         let c = PairCounter.bandCounts(x: x, y: y, relation: relation, bands: bands)
