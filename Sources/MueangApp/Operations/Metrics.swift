@@ -1,0 +1,60 @@
+import Vapor
+import Fluent
+import SQLKit
+import Metrics
+import Prometheus
+import NIOConcurrencyHelpers
+
+/// Prometheus metrics: Vapor reports request counts and latencies by route through swift-metrics;
+/// we add the database pool's size and use.
+public enum MetricsSetup {
+    public static let registry = PrometheusCollectorRegistry()
+    private static let bootstrapped = NIOLockedValueBox(false)
+
+    /// The metrics system can be bootstrapped once per process; tests build many applications.
+    public static func bootstrapOnce() {
+        bootstrapped.withLockedValue { done in
+            guard !done else { return }
+            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+            done = true
+        }
+    }
+}
+
+public final class PoolGauges: Sendable {
+    let maxConnections = MetricsSetup.registry.makeGauge(name: "mueang_db_pool_connections", labels: [("state", "max")])
+    let openConnections = MetricsSetup.registry.makeGauge(name: "mueang_db_pool_connections", labels: [("state", "open")])
+    let activeConnections = MetricsSetup.registry.makeGauge(name: "mueang_db_pool_connections", labels: [("state", "active")])
+    let poolSize: Int
+    let isPostgres: Bool
+
+    init(poolSize: Int, isPostgres: Bool) {
+        self.poolSize = poolSize
+        self.isPostgres = isPostgres
+    }
+
+    /// PostgreSQL tells how many of our connections exist and how many are running a query;
+    /// embedded SQLite keeps one connection per event loop, all open.
+    func refresh(_ req: Request) async {
+        maxConnections.set(to: Double(poolSize))
+        guard isPostgres, let sql = req.db as? any SQLDatabase else {
+            openConnections.set(to: Double(poolSize))
+            activeConnections.set(to: 1)
+            return
+        }
+        struct Row: Decodable { let open: Int; let active: Int }
+        if let row = try? await sql.raw("""
+            SELECT count(*)::int AS open, count(*) FILTER (WHERE state = 'active')::int AS active
+            FROM pg_stat_activity WHERE datname = current_database() AND usename = current_user
+            """).first(decoding: Row.self) {
+            openConnections.set(to: Double(row.open))
+            activeConnections.set(to: Double(row.active))
+        }
+    }
+}
+
+struct PoolGaugesKey: StorageKey { typealias Value = PoolGauges }
+
+extension Application {
+    var poolGauges: PoolGauges { storage[PoolGaugesKey.self] ?? PoolGauges(poolSize: 1, isPostgres: false) }
+}

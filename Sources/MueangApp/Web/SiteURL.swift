@@ -1,0 +1,121 @@
+import Foundation
+import Vapor
+
+/// A path parameter: a concrete id when printing a link, the `:id` pattern when registering.
+public enum RouteID: Sendable, Equatable {
+    case id(UUID)
+    case pattern
+
+    var segment: String {
+        switch self {
+        case .id(let id): id.uuidString.lowercased()
+        case .pattern: ":id"
+        }
+    }
+}
+
+/// The URL space of the site, one description used both to register routes and to print links.
+public enum SiteURL: Sendable, Equatable {
+    case home
+    case operatorLogin
+    case logout
+    case language
+    case healthz
+    case metrics
+    case asset(String)
+    case tenant(String, TenantPage)
+    case api(APIRoute)
+
+    /// Pages under `/t/{slug}/`.
+    public enum TenantPage: Sendable, Equatable {
+        case home, login, logout
+        case divisions, division(RouteID), divisionDelete(RouteID)
+        case villages, village(RouteID), villageDelete(RouteID)
+        case users, user(RouteID), userDeactivate(RouteID)
+        case settings, logo
+        case audit
+        case tokens, tokenRevoke(RouteID)
+
+        var segments: [String] {
+            switch self {
+            case .home: []
+            case .login: ["login"]
+            case .logout: ["logout"]
+            case .divisions: ["divisions"]
+            case .division(let id): ["divisions", id.segment]
+            case .divisionDelete(let id): ["divisions", id.segment, "delete"]
+            case .villages: ["villages"]
+            case .village(let id): ["villages", id.segment]
+            case .villageDelete(let id): ["villages", id.segment, "delete"]
+            case .users: ["users"]
+            case .user(let id): ["users", id.segment]
+            case .userDeactivate(let id): ["users", id.segment, "deactivate"]
+            case .settings: ["settings"]
+            case .logo: ["logo"]
+            case .audit: ["audit"]
+            case .tokens: ["tokens"]
+            case .tokenRevoke(let id): ["tokens", id.segment, "revoke"]
+            }
+        }
+    }
+
+    /// JSON API under `/api/v1/`.
+    public enum APIRoute: Sendable, Equatable {
+        case me
+        case tenants
+        case tenant(String, TenantResource)
+
+        public enum TenantResource: Sendable, Equatable {
+            case info, divisions, villages, users, audit
+            var segments: [String] {
+                switch self {
+                case .info: []
+                case .divisions: ["divisions"]
+                case .villages: ["villages"]
+                case .users: ["users"]
+                case .audit: ["audit"]
+                }
+            }
+        }
+
+        var segments: [String] {
+            switch self {
+            case .me: ["me"]
+            case .tenants: ["tenants"]
+            case .tenant(let slug, let r): ["t", slug] + r.segments
+            }
+        }
+    }
+
+    public var segments: [String] {
+        switch self {
+        case .home: []
+        case .operatorLogin: ["login"]
+        case .logout: ["logout"]
+        case .language: ["lang"]
+        case .healthz: ["healthz"]
+        case .metrics: ["metrics"]
+        case .asset(let file): ["static", file]
+        case .tenant(let slug, let page): ["t", slug] + page.segments
+        case .api(let r): ["api", "v1"] + r.segments
+        }
+    }
+
+    /// The path to put in a link, percent-encoded.
+    public var path: String {
+        "/" + segments.map { $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? $0 }
+            .joined(separator: "/")
+    }
+
+    /// The pattern to register: `:tenant` stands for the slug.
+    var pathComponents: [PathComponent] {
+        segments.map { PathComponent(stringLiteral: $0) }
+    }
+
+    static func tenantPattern(_ page: TenantPage) -> SiteURL { .tenant(":tenant", page) }
+    static func apiPattern(_ r: APIRoute.TenantResource) -> SiteURL { .api(.tenant(":tenant", r)) }
+}
+
+extension SiteURL {
+    var isAPI: Bool { if case .api = self { true } else { false } }
+}

@@ -1,0 +1,59 @@
+import Vapor
+
+/// The stylesheet ships inside the binary: one file to deploy, nothing to build.
+enum StaticAssets {
+    static func css() -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"])
+        headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=300")
+        return Response(status: .ok, headers: headers, body: .init(string: stylesheet))
+    }
+
+    static let stylesheet = """
+    :root { --primary: #1d4f91; --accent: #f2a900; --ink: #1f2933; --muted: #616e7c; --bg: #f5f7fa; }
+    * { box-sizing: border-box; }
+    body { margin: 0; font-family: "Sarabun", "TH Sarabun New", "Loma", "Garuda", "Noto Sans Thai", system-ui, sans-serif;
+      color: var(--ink); background: var(--bg); font-size: 17px; line-height: 1.55; }
+    a { color: var(--primary); }
+    .topbar { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; justify-content: space-between;
+      padding: .6rem 1rem; background: var(--primary); color: #fff; border-bottom: 4px solid var(--accent); }
+    .topbar a { color: #fff; text-decoration: none; }
+    .brand { display: flex; align-items: center; gap: .6rem; font-weight: 700; font-size: 1.15rem; }
+    .brand .logo { height: 40px; width: auto; background: #fff; border-radius: 4px; }
+    .userbar { display: flex; flex-wrap: wrap; gap: .75rem; align-items: center; }
+    .userbar button { background: transparent; color: #fff; border: 1px solid #fff; }
+    .tabs { display: flex; flex-wrap: wrap; gap: .25rem; padding: .4rem 1rem; background: #fff; border-bottom: 1px solid #d9e2ec; }
+    .tabs a { padding: .35rem .7rem; border-radius: 4px; text-decoration: none; }
+    .tabs a[aria-current=page] { background: var(--primary); color: #fff; }
+    main { max-width: 1080px; margin: 0 auto; padding: 1rem; }
+    h1 { font-size: 1.6rem; margin: .5rem 0 1rem; }
+    .hero { border-left: 6px solid var(--accent); padding-left: 1rem; }
+    .muted { color: var(--muted); }
+    .cards { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: .75rem; }
+    .card { background: #fff; border: 1px solid #d9e2ec; border-radius: 8px; padding: .8rem 1rem; }
+    .cards .card { display: flex; flex-direction: column; gap: .25rem; }
+    .module { border-top: 4px solid var(--primary); }
+    .plain { padding-left: 1.2rem; }
+    .table-wrap { overflow-x: auto; }
+    table { border-collapse: collapse; width: 100%; background: #fff; }
+    th, td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid #e4e7eb; vertical-align: top; }
+    tr.inactive { color: var(--muted); }
+    form.stack { display: flex; flex-direction: column; gap: .7rem; max-width: 560px; margin: 1rem 0; }
+    form.row, .row { display: flex; flex-wrap: wrap; gap: .7rem; align-items: flex-end; }
+    form.inline { display: inline; }
+    label { display: flex; flex-direction: column; gap: .2rem; font-weight: 600; }
+    label.check { flex-direction: row; font-weight: 400; align-items: center; gap: .4rem; }
+    input, select, textarea, button { font: inherit; padding: .45rem .6rem; border: 1px solid #9aa5b1; border-radius: 6px; }
+    input[type=color] { padding: 0; width: 4rem; height: 2.4rem; }
+    button, .button { background: var(--primary); color: #fff; border: none; cursor: pointer; padding: .5rem 1rem; border-radius: 6px; text-decoration: none; display: inline-block; }
+    .danger button { background: #b42318; }
+    .narrow { max-width: 420px; margin: 2rem auto; }
+    .notice { background: #fff8e1; border: 1px solid var(--accent); padding: .6rem .9rem; border-radius: 6px; }
+    .error-text { color: #b42318; font-weight: 600; }
+    .error h1 { color: #b42318; }
+    .badge { background: #b42318; color: #fff; font-size: .75rem; padding: 0 .35rem; border-radius: 4px; }
+    fieldset { border: 1px solid #d9e2ec; border-radius: 6px; }
+    footer { text-align: center; padding: 2rem 1rem; font-size: .9rem; }
+    @media (max-width: 480px) { body { font-size: 16px; } main { padding: .6rem; } .brand { font-size: 1rem; } th, td { padding: .35rem; } }
+    """
+}

@@ -1,0 +1,64 @@
+import Vapor
+import Fluent
+import FluentSQLiteDriver
+import FluentPostgresDriver
+import SQLKit
+
+/// Builds the whole application from a configuration: database, migrations, middleware, routes.
+public func configure(_ app: Application, _ config: AppConfig) async throws {
+    app.appConfig = config
+    app.storage[TenantCacheKey.self] = TenantCache()
+    app.storage[RouteCatalogKey.self] = RouteCatalog()
+    app.storage[LoginThrottleKey.self] = LoginThrottle()
+    MetricsSetup.bootstrapOnce()
+
+    try configureDatabase(app, config)
+    app.migrations.add(Migrations.all)
+
+    app.http.server.configuration.hostname = config.hostname
+    app.http.server.configuration.port = config.port
+    app.routes.defaultMaxBodySize = "256kb"
+
+    app.middleware = Middlewares()
+    app.middleware.use(AccessLogMiddleware())
+    app.middleware.use(BilingualErrorMiddleware())
+    app.middleware.use(CSRFCookieMiddleware())
+    app.middleware.use(Authenticator())
+
+    let site = Site(app: app)
+    site.global(.GET, .asset("app.css"), .public) { _ in StaticAssets.css() }
+    PlatformController.register(site)
+    AuthController.register(site)
+    TenantHomeController.register(site)
+    DivisionsController.register(site)
+    VillagesController.register(site)
+    UsersController.register(site)
+    SettingsController.register(site)
+    AuditController.register(site)
+    TokensController.register(site)
+}
+
+func configureDatabase(_ app: Application, _ config: AppConfig) throws {
+    switch config.database {
+    case .sqlite(let path):
+        if path != ":memory:" {
+            let dir = (path as NSString).deletingLastPathComponent
+            if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        }
+        app.databases.use(.sqlite(path == ":memory:" ? .memory : .file(path), sqlLogLevel: .debug), as: .sqlite)
+        app.storage[PoolGaugesKey.self] = PoolGauges(poolSize: app.eventLoopGroup.makeIterator().reduce(0) { n, _ in n + 1 }, isPostgres: false)
+    case .postgres(let url):
+        let perLoop = 4
+        app.databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: perLoop, sqlLogLevel: .debug), as: .psql)
+        app.storage[PoolGaugesKey.self] = PoolGauges(poolSize: perLoop * app.eventLoopGroup.makeIterator().reduce(0) { n, _ in n + 1 }, isPostgres: true)
+    }
+}
+
+/// Brings the database schema up to date; on SQLite also switches to write-ahead logging so a
+/// backup can read a consistent snapshot while the server writes.
+public func migrate(_ app: Application) async throws {
+    if case .sqlite(let path) = app.appConfig.database, path != ":memory:", let sql = app.db as? any SQLDatabase {
+        try await sql.raw("PRAGMA journal_mode=WAL").run()
+    }
+    try await app.autoMigrate()
+}

@@ -1,4 +1,0 @@
-import ArgumentParser
-import MueangApp
-import SignboardTaxCommand
-import EpidemiologyCommand
