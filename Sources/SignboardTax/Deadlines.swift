@@ -31,10 +31,10 @@ public enum Deadlines {
     /// month's last day) is on or after the payment date.
     public static func lateMonths(dueDate: CivilDate, paidOn: CivilDate) -> Int {
         guard paidOn > dueDate else { return 0 }
-        // Start from the difference in month numbers, then step to the smallest n that reaches.
-        var n = max(1, (paidOn.year - dueDate.year) * 12 + (paidOn.month - dueDate.month))
-        while dueDate.adding(months: n) < paidOn { n += 1 }
-        while n > 1 && dueDate.adding(months: n - 1) >= paidOn { n -= 1 }
-        return n
+        // The difference in month numbers, m, is a lower bound: due + (m - 1) months falls in the
+        // month before the payment's. due + m lands in the payment's month and may still fall short
+        // of its day, in which case m + 1 is the answer.
+        let n = max(1, (paidOn.year - dueDate.year) * 12 + (paidOn.month - dueDate.month))
+        return dueDate.adding(months: n) >= paidOn ? n : n + 1
     }
 }
