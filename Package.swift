@@ -72,7 +72,7 @@ let package = Package(
         ]),
         .testTarget(name: "EpidemiologyTests", dependencies: ["Epidemiology", "EpidemiologyCommand", "Geodesy"]),
         .testTarget(name: "MueangAppTests", dependencies: [
-            "MueangApp",
+            "MueangApp", "ThaiConventions",
             .product(name: "VaporTesting", package: "vapor"),
         ]),
     ]

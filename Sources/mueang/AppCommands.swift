@@ -76,7 +76,7 @@ struct Migrate: AsyncParsableCommand {
     func run() async throws {
         try await Runner.withApp(storage, quiet: true) { app in
             try await migrate(app)
-            print("migrated / ปรับปรุงโครงสร้างฐานข้อมูลแล้ว")
+            say("migrated / ปรับปรุงโครงสร้างฐานข้อมูลแล้ว")
         }
     }
 }
@@ -94,14 +94,13 @@ struct Demo: AsyncParsableCommand {
             try await migrate(app)
             let demo = DemoSeed(seed: seed)
             let seeded = try await demo.run(on: app.db, passwordCost: app.appConfig.passwordCost)
-            print(seeded ? "Demo created / สร้างข้อมูลตัวอย่างแล้ว" : "Demo already present / มีข้อมูลตัวอย่างอยู่แล้ว")
-            print("Logins (seed \(seed)) / บัญชีทดลอง:")
+            say(seeded ? "Demo created / สร้างข้อมูลตัวอย่างแล้ว" : "Demo already present / มีข้อมูลตัวอย่างอยู่แล้ว")
+            say("Logins (seed \(seed)) / บัญชีทดลอง:")
             for login in demo.logins() {
                 let page = login.tenant.map { "http://localhost:\(app.appConfig.port)/t/\($0)/login" } ?? "http://localhost:\(app.appConfig.port)/login"
-                print("  \(login.role.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(login.username.padding(toLength: 10, withPad: " ", startingAt: 0)) \(login.password)  \(page)")
+                say("  \(login.role.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(login.username.padding(toLength: 10, withPad: " ", startingAt: 0)) \(login.password)  \(page)")
             }
-            print("Open http://localhost:\(app.appConfig.port)/")
-            fflush(stdout)
+            say("Open http://localhost:\(app.appConfig.port)/")
             if !noServe { try await serve(app) }
         }
     }
@@ -133,7 +132,7 @@ struct TenantCommand: AsyncParsableCommand {
                 do {
                     try await PlatformService(db: app.db, passwordCost: app.appConfig.passwordCost).createTenant(t)
                 } catch let e as AppError { throw Runner.fail(e.message.description) }
-                print("created tenant \(slug) / สร้างเทศบาล \(slug) แล้ว")
+                say("created tenant \(slug) / สร้างเทศบาล \(slug) แล้ว")
             }
         }
     }
@@ -144,7 +143,7 @@ struct TenantCommand: AsyncParsableCommand {
         func run() async throws {
             try await Runner.withApp(storage, quiet: true) { app in
                 try await migrate(app)
-                for t in try await MueangApp.Tenant.query(on: app.db).sort(\.$slug).all() { print("\(t.slug)\t\(t.nameTH)\t\(t.nameEN)") }
+                for t in try await MueangApp.Tenant.query(on: app.db).sort(\.$slug).all() { say("\(t.slug)\t\(t.nameTH)\t\(t.nameEN)") }
             }
         }
     }
@@ -175,7 +174,7 @@ struct UserCommand: AsyncParsableCommand {
                     u.divisionSlugs = division
                     try await service.createUser(u, tenant: t)
                 } catch let e as AppError { throw Runner.fail(e.message.description) }
-                print("created user \(username) / สร้างผู้ใช้ \(username) แล้ว")
+                say("created user \(username) / สร้างผู้ใช้ \(username) แล้ว")
             }
         }
     }
@@ -200,7 +199,7 @@ struct TokenCommand: AsyncParsableCommand {
                     guard let u = try await MueangApp.User.query(on: app.db).filter(\.$tenantID == t.requireID()).filter(\.$username == user).first(), u.isActive else {
                         throw Runner.fail("no active user \(user) in \(tenant) / ไม่พบผู้ใช้ \(user)")
                     }
-                    print(try await service.createToken(for: u, name: name))
+                    say(try await service.createToken(for: u, name: name))
                 } catch let e as AppError { throw Runner.fail(e.message.description) }
             }
         }
@@ -223,7 +222,7 @@ struct Backup: AsyncParsableCommand {
             try data.write(to: URL(fileURLWithPath: tmp))
             if FileManager.default.fileExists(atPath: out) { try FileManager.default.removeItem(atPath: out) }
             try FileManager.default.moveItem(atPath: tmp, toPath: out)
-            print("backup written: \(out) (\(doc.tables.rowCount) rows, \(data.count) bytes)")
+            say("backup written: \(out) (\(doc.tables.rowCount) rows, \(data.count) bytes)")
         }
     }
 }
@@ -240,7 +239,7 @@ struct Restore: AsyncParsableCommand {
             do {
                 let doc = try BackupService.decode(data)
                 try await BackupService.restore(doc, into: app.db)
-                print("restored \(doc.tables.rowCount) rows / กู้คืนแล้ว")
+                say("restored \(doc.tables.rowCount) rows / กู้คืนแล้ว")
             } catch let e as BackupService.Problem { throw Runner.fail(e.description) }
         }
     }
@@ -251,4 +250,10 @@ extension Optional {
         guard let self else { return nil }
         return try await f(self)
     }
+}
+
+/// Writes a line to standard output at once (print buffers when output is a file or pipe,
+/// which would hide the demo's logins until exit).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
