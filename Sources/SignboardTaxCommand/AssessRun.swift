@@ -87,10 +87,12 @@ public enum SignTaxAssess {
 
     static func writeAssessment(id: JSONValue, _ a: Assessment, into w: inout JSONWriter) {
         w.raw("{\"id\": "); w.value(id)
-        w.raw(", \"area_cm2\": "); w.raw(a.area.description)
+        w.raw(", \"area_cm2\": ")
+        if a.area.scaled % SignArea.scale == 0 { w.integer(a.area.scaled / SignArea.scale) } else { w.raw(a.area.description) }
         w.raw(", \"units\": "); w.integer(a.units)
-        w.raw(", \"rate\": "); w.raw(a.rate.compactDescription)
-        w.raw(", \"annual_tax\": "); w.raw(a.annualTax.compactDescription)
+        // Rates and annual tax are whole baht under every regulation so far: shown as integers.
+        w.raw(", \"rate\": "); w.compactMoney(a.rate.value)
+        w.raw(", \"annual_tax\": "); w.compactMoney(a.annualTax.value)
         w.raw(", \"quarters\": "); w.integer(a.quarters)
         w.raw(", \"tax\": "); w.hundredths(a.tax.value)
         w.raw(", \"exempt\": "); w.bool(a.isExempt)

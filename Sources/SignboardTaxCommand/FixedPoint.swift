@@ -11,6 +11,23 @@ enum FixedPointResult: Equatable {
 
 /// The number literal `text` times 10^`decimals`, exactly. `text` is a valid JSON number.
 func fixedPoint(_ text: String, decimals: Int) -> FixedPointResult {
+    // Fast path: a plain integer of up to 12 digits (most sizes) cannot overflow once scaled.
+    var plain: Int64 = 0
+    var digitCount = 0
+    for byte in text.utf8 {
+        guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), digitCount < 12 else { return generalFixedPoint(text, decimals: decimals) }
+        plain = plain * 10 + Int64(byte - UInt8(ascii: "0"))
+        digitCount += 1
+    }
+    if digitCount > 0, decimals <= 6 {
+        var scale: Int64 = 1
+        for _ in 0..<decimals { scale *= 10 }
+        return .value(plain * scale)
+    }
+    return generalFixedPoint(text, decimals: decimals)
+}
+
+private func generalFixedPoint(_ text: String, decimals: Int) -> FixedPointResult {
     var utf8 = Array(text.utf8)[...]
     var negative = false
     if utf8.first == UInt8(ascii: "-") { negative = true; utf8 = utf8.dropFirst() }

@@ -21,7 +21,7 @@ struct JSONWriter {
         var magnitude = value.magnitude
         // Up to 20 digits, written backwards into a fixed buffer.
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        let count: Int = withUnsafeMutableBytes(of: &digits) { buffer in
+        withUnsafeMutableBytes(of: &digits) { buffer in
             var index = buffer.count
             repeat {
                 index -= 1
@@ -29,9 +29,7 @@ struct JSONWriter {
                 magnitude /= 10
             } while magnitude != 0
             bytes.append(contentsOf: buffer[index...])
-            return buffer.count - index
         }
-        _ = count
     }
 
     mutating func integer(_ value: Int) { integer(Int64(value)) }
@@ -45,6 +43,11 @@ struct JSONWriter {
         bytes.append(UInt8(ascii: "."))
         bytes.append(UInt8(ascii: "0") + UInt8(fraction / 10))
         bytes.append(UInt8(ascii: "0") + UInt8(fraction % 10))
+    }
+
+    /// Whole baht as an integer ("50"), otherwise two decimals ("50.25").
+    mutating func compactMoney(_ satang: Int64) {
+        if satang % 100 == 0 { integer(satang / 100) } else { hundredths(satang) }
     }
 
     mutating func bool(_ value: Bool) {

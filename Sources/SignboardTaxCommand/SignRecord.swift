@@ -45,7 +45,11 @@ struct SignRecord {
     }
 
     func sign() throws(SignError) -> Sign {
-        if case .null = id { throw .missingField("id") }
+        switch id {
+        case .null: throw .missingField("id")
+        case .string, .number: break
+        default: throw .wrongKind(field: "id", expected: "a string")
+        }
         let faceArea = try Self.faceArea(width: width, height: height, area: area)
         var faceCount = 1
         if let literal = try Self.number(faces, "faces") {

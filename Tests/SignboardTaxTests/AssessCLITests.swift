@@ -97,6 +97,15 @@ struct AssessCLITests {
         #expect(run.message?.isEmpty == false)
     }
 
+    @Test("an id must be a string or a number; an object id is echoed with an error")
+    func idKinds() throws {
+        let run = runAssess(#"[{"id": {"x": 1}, "area_cm2": 10000, "type": "1"}, {"id": true, "area_cm2": 10000, "type": "1"}]"#)
+        #expect(run.status == 1)
+        let out = try objects(run.text)
+        #expect((out[0]["id"] as? [String: Int]) == ["x": 1])
+        #expect(out.allSatisfy { $0["error"] != nil && $0["tax"] == nil })
+    }
+
     @Test("an empty array gives an empty array")
     func emptyArray() throws {
         let run = runAssess(" [ ] ")
