@@ -96,8 +96,12 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         return CivilDate(year: newYear, month: newMonth, day: newDay) ?? CivilDate.clamped(year: newYear)
     }
 
+    /// The earliest and latest representable dates.
+    public static let earliest = CivilDate(unchecked: 1, 1, 1)
+    public static let latest = CivilDate(unchecked: 9999, 12, 31)
+
     private static func clamped(year: Int) -> CivilDate {
-        year < 1 ? CivilDate(unchecked: 1, 1, 1) : CivilDate(unchecked: 9999, 12, 31)
+        year < 1 ? earliest : latest
     }
 
     private init(unchecked year: Int, _ month: Int, _ day: Int) {

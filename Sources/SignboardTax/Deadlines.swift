@@ -16,7 +16,7 @@ public enum Deadlines {
     public static func filingDeadline(taxYear: TaxYear, installedOn: CivilDate?) -> CivilDate {
         // A tax year is 1...9999 once validated; fall back to the installation date otherwise.
         let yearly = CivilDate(year: taxYear.ce, month: yearlyFilingMonth, day: yearlyFilingDay)
-        guard let yearly else { return installedOn ?? CivilDate(year: 1, month: 1, day: 1)! }
+        guard let yearly else { return installedOn ?? (taxYear.ce < 1 ? .earliest : .latest) }
         guard let installedOn, installedOn.year == taxYear.ce else { return yearly }
         return max(yearly, installedOn.adding(days: daysToFileAfterInstallation))
     }

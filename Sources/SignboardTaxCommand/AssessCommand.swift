@@ -12,7 +12,9 @@ public struct AssessCommand: ParsableCommand {
         assessments, in the same order, to standard output. Exit status: 0 every sign assessed; \
         1 some element was malformed (its place holds {"id": ..., "error": {"th": ..., "en": ...}}); \
         2 the input is not a JSON array.
-        """)
+
+
+        """ + "Exemption codes: " + Exemption.allCases.map(\.rawValue).joined(separator: ", ") + ".")
 
     @Option(name: .long, help: "Tax year, CE or BE (a year above 2400 is BE).")
     var year: Int
