@@ -90,10 +90,10 @@ struct Site {
     }
 }
 
-/// Form posts must echo the CSRF cookie in `_csrf`; see `CSRF`.
+/// Form posts must echo the CSRF cookie in `_csrf` (scripts may send it as `X-CSRF-Token`); see `CSRF`.
 func verifyCSRF(_ req: Request) async throws {
     guard let cookie = req.cookies[Cookies.csrf]?.string,
-          let sent = try? req.content.get(String.self, at: CSRF.field),
+          let sent = req.headers.first(name: "X-CSRF-Token") ?? (try? req.content.get(String.self, at: CSRF.field)),
           Secrets.equal(cookie, sent), CSRF.isValid(cookie, secret: req.application.appConfig.secret)
     else { throw AppError.badCSRF }
 }
