@@ -110,8 +110,10 @@ public enum BackupService {
                 }
             }
             let t = doc.tables
+            // Inserting stamps the models with the current time, so note the recorded times first.
+            let migrationTimes = t.migrations.map { ($0.id, $0.createdAt, $0.updatedAt) }
             try await insert(t.migrations, tx)
-            try await restoreMigrationTimes(t.migrations, tx)
+            try await restoreMigrationTimes(migrationTimes, tx)
             try await insert(t.tenants, tx)
             try await insert(t.divisions, tx)
             try await insert(t.villages, tx)
@@ -126,15 +128,14 @@ public enum BackupService {
     }
 
     /// Fluent stamps `created_at` on insert; put back the times the backup recorded.
-    static func restoreMigrationTimes(_ rows: [MigrationLog], _ db: any Database) async throws {
-        guard let sql = db as? any SQLDatabase else { return }
-        for row in rows {
-            guard let id = row.id else { continue }
-            try await sql.update(MigrationLog.schema)
-                .set("created_at", to: row.createdAt)
-                .set("updated_at", to: row.updatedAt)
-                .where("id", .equal, id)
-                .run()
+    static func restoreMigrationTimes(_ rows: [(UUID?, Date?, Date?)], _ db: any Database) async throws {
+        for (id, created, updated) in rows {
+            guard let id else { continue }
+            // Timestamps given explicitly to a query are kept as they are.
+            try await MigrationLog.query(on: db).filter(\.$id == id)
+                .set(\.$createdAt, to: created)
+                .set(\.$updatedAt, to: updated)
+                .update()
         }
     }
 
