@@ -16,7 +16,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
         .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
-        .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.57.0"),
         .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -24,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // MARK: Domain libraries: Foundation only.
@@ -31,6 +31,10 @@ let package = Package(
         .target(name: "Geodesy"),
         .target(name: "SignboardTax"),
         .target(name: "Epidemiology", dependencies: ["Geodesy"]),
+        /// CSV (UTF-8, TIS-620), XLSX and GeoJSON reading and writing, streaming.
+        .target(name: "Tabular", dependencies: ["ThaiConventions", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        /// Dataset schemas, field values and their validation, recovery of registers from old copies.
+        .target(name: "Datasets", dependencies: ["ThaiConventions"]),
 
         // MARK: Command-line front ends of the domain libraries (no Vapor).
         .target(name: "SignboardTaxCommand", dependencies: [
@@ -44,7 +48,7 @@ let package = Package(
 
         // MARK: The web platform.
         .target(name: "MueangApp", dependencies: [
-            "ThaiConventions", "Geodesy",
+            "ThaiConventions", "Geodesy", "Tabular", "Datasets",
             .product(name: "Vapor", package: "vapor"),
             .product(name: "Fluent", package: "fluent"),
             .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -59,18 +63,20 @@ let package = Package(
         ]),
 
         // MARK: Benchmarks (run by the scripts in bench/, never by the test suite).
-        .executableTarget(name: "bench-epi", dependencies: ["Epidemiology", "Geodesy"], path: "bench/epi"),
+        .executableTarget(name: "bench-epi", dependencies: ["Epidemiology", "Geodesy"], path: "bench/epi", exclude: ["run.sh"]),
         .executableTarget(name: "bench-signtax", dependencies: ["SignboardTax", "SignboardTaxCommand"],
                           path: "bench/signtax", exclude: ["run.sh"]),
 
         // MARK: Tests.
         .testTarget(name: "ThaiConventionsTests", dependencies: ["ThaiConventions"]),
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy"]),
+        .testTarget(name: "TabularTests", dependencies: ["Tabular", "ThaiConventions"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ThaiConventions"]),
         .testTarget(name: "SignboardTaxTests", dependencies: [
             "SignboardTax", "SignboardTaxCommand",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "EpidemiologyTests", dependencies: ["Epidemiology", "EpidemiologyCommand", "Geodesy"]),
+        .testTarget(name: "EpidemiologyTests", dependencies: ["Epidemiology", "EpidemiologyCommand", "Geodesy"], exclude: ["Fixtures"]),
         .testTarget(name: "MueangAppTests", dependencies: [
             "MueangApp", "ThaiConventions",
             .product(name: "VaporTesting", package: "vapor"),

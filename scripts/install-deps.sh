@@ -7,7 +7,7 @@ set -euo pipefail
 want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
 
-packages=(fonts-thai-tlwg libjs-leaflet libjs-chart.js)
+packages=(zlib1g-dev fonts-thai-tlwg libjs-leaflet libjs-chart.js)
 if [ $want_test = 1 ]; then
     packages+=(postgresql-15 postgresql-client-15 postgresql-15-postgis-3 chromium chromium-driver wrk)
 fi

@@ -1,0 +1,1 @@
+// Datasets: schemas, values, validation, recovery.
