@@ -22,9 +22,9 @@ public enum MetricsSetup {
 }
 
 public final class PoolGauges: Sendable {
-    let maxConnections = MetricsSetup.registry.makeGauge(descriptor: .init(name: "mueang_db_pool_connections", helpText: "Database connections of this process, by state"), labels: [("state", "max")])
-    let openConnections = MetricsSetup.registry.makeGauge(descriptor: .init(name: "mueang_db_pool_connections", helpText: "Database connections of this process, by state"), labels: [("state", "open")])
-    let activeConnections = MetricsSetup.registry.makeGauge(descriptor: .init(name: "mueang_db_pool_connections", helpText: "Database connections of this process, by state"), labels: [("state", "active")])
+    let maxConnections = MetricsSetup.registry.makeGauge(descriptor: .init(namespace: "mueang", metricName: "db_pool", unitName: "connections", helpText: "Database connections of this process, by state"), labels: [("state", "max")])
+    let openConnections = MetricsSetup.registry.makeGauge(descriptor: .init(namespace: "mueang", metricName: "db_pool", unitName: "connections", helpText: "Database connections of this process, by state"), labels: [("state", "open")])
+    let activeConnections = MetricsSetup.registry.makeGauge(descriptor: .init(namespace: "mueang", metricName: "db_pool", unitName: "connections", helpText: "Database connections of this process, by state"), labels: [("state", "active")])
     let poolSize: Int
     let isPostgres: Bool
 
