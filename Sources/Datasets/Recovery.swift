@@ -1,0 +1,357 @@
+import Foundation
+import ThaiConventions
+
+// Recovery workbench (กู้คืนข้อมูล): rebuild one register from several partial or old copies.
+// The app reads each uploaded file (Tabular), maps its columns to field keys
+// (`DatasetSchema.suggestColumnMapping`), and hands the rows here; this module matches rows
+// across copies, lays out for each recovered record what each copy says, suggests a value, takes
+// the user's choices, and gives the final values with the source of every value.
+
+/// One uploaded copy of the register.
+public struct RecoverySource: Sendable, Hashable, Codable {
+    /// Shown to the user and recorded as each value's source, e.g. `ทะเบียนบ้าน 2564.xlsx`.
+    public var name: String
+    /// How recent the copy is; the most recent copy's value is suggested by default.
+    public var date: CalendarDay
+    public var rows: [RecoveryRow]
+
+    public init(name: String, date: CalendarDay, rows: [RecoveryRow]) {
+        self.name = name
+        self.date = date
+        self.rows = rows
+    }
+}
+
+/// One row of a copy, its columns already mapped to field keys.
+public struct RecoveryRow: Sendable, Hashable, Codable {
+    /// The row number in the file (header = row 1), for telling the user where a value came from.
+    public var number: Int
+    /// Cell texts keyed by field key; unmapped columns are left out.
+    public var values: [String: String]
+
+    public init(number: Int, values: [String: String]) {
+        self.number = number
+        self.values = values
+    }
+}
+
+/// How rows are recognised as the same record. Give several in priority order: a row joins a
+/// record by the first key that finds one, unless a higher-priority key of both disagrees
+/// (two different national IDs are never merged because the names match).
+public enum RecoveryKey: Sendable, Hashable, Codable {
+    /// A national ID field; its 13 digits (Thai digits, dashes and spaces ignored).
+    case nationalID(field: String)
+    /// House number plus village: spacing, case and digit script ignored; `หมู่ที่ 3`, `ม.๓`,
+    /// `หมู่ 03` and `3` are the same village.
+    case houseAndVillage(house: String, village: String)
+    /// A person's name, from one field or several joined by a space (first name, last name);
+    /// matched by `ThaiNameNormalizer` (titles such as นาย/นาง/นางสาว stripped, digits, spacing).
+    case name(fields: [String])
+
+    /// The match key of a row, or nil when the row lacks the fields.
+    public func key(of row: [String: String]) -> String? {
+        switch self {
+        case .nationalID(let field):
+            let digits = ThaiDigits.toASCII(row[field] ?? "").filter { $0.isASCII && $0.isNumber }
+            return digits.count == 13 ? digits : nil
+        case .houseAndVillage(let house, let village):
+            let h = SearchText.compactKey(row[house] ?? "")
+            let v = Self.villageKey(row[village] ?? "")
+            return h.isEmpty || v.isEmpty ? nil : h + "|" + v
+        case .name(let fields):
+            let n = ThaiNameNormalizer.normalize(fields.compactMap { row[$0] }.joined(separator: " "))
+            return n.isEmpty ? nil : n
+        }
+    }
+
+    static func villageKey(_ text: String) -> String {
+        var v = SearchText.compactKey(text)
+        for prefix in ["หมู่ที่", "หมู่บ้าน", "หมู่", "ม.", "moo.", "moo", "village", "no."] where v.hasPrefix(prefix) {
+            v = String(v.dropFirst(prefix.count))
+            break
+        }
+        if !v.isEmpty, v.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(v) { return String(n) }
+        return v
+    }
+
+    /// The fields the key reads.
+    public var fields: [String] {
+        switch self {
+        case .nationalID(let f): [f]
+        case .houseAndVillage(let h, let v): [h, v]
+        case .name(let fs): fs
+        }
+    }
+}
+
+/// Where a recovered value came from.
+public enum RecoveryOrigin: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// A copy's row: the copy's name and the row number in its file.
+    case row(source: String, row: Int)
+    /// Typed by the user in the workbench.
+    case manual
+
+    public var description: String {
+        switch self {
+        case let .row(source, row): "\(source) row \(row)"
+        case .manual: "manual"
+        }
+    }
+}
+
+/// One copy's value for one field of a recovered record.
+public struct RecoveryCandidate: Sendable, Hashable, Codable {
+    public var value: String
+    public var origin: RecoveryOrigin
+    /// The copy's date (nil for a manual value).
+    public var date: CalendarDay?
+}
+
+/// One field of a recovered record: what each copy says and what will be written.
+public struct RecoveredField: Sendable, Hashable, Codable {
+    public var key: String
+    /// Non-empty values, most recent copy first (ties: the order the copies were given).
+    public var candidates: [RecoveryCandidate]
+    /// Whether the copies give different values (compared after parsing with the field's type
+    /// when a schema is given, else after `SearchText.normalize`; names ignoring titles).
+    public var disagree: Bool
+    /// The default: the most recent copy's non-empty value.
+    public var suggested: RecoveryCandidate?
+    /// The user's choice, if any (nil: take the suggestion).
+    public var choice: RecoveryChoice?
+
+    /// What will be written: the chosen copy's value, the typed value, nothing (`.empty`), or
+    /// without a choice the suggestion.
+    public var final: RecoveryCandidate? {
+        switch choice {
+        case nil: suggested
+        case .source(let name)?: candidates.first { if case .row(let s, _) = $0.origin { s == name } else { false } }
+        case .value(let text)?: RecoveryCandidate(value: text, origin: .manual, date: nil)
+        case .empty?: nil
+        }
+    }
+}
+
+/// A record rebuilt from one or more rows (at most one per copy).
+public struct RecoveredRecord: Sendable, Hashable, Codable, Identifiable {
+    /// Position in `RecoveryWorkbench.records`.
+    public var id: Int
+    /// The rows it was built from, in the order the copies were given.
+    public var rows: [RecoveryOrigin]
+    /// The keys that joined its rows (empty when it is a single row).
+    public var matchedBy: [RecoveryKey]
+    /// Every field any of its rows fills, in schema order (else alphabetical).
+    public var fields: [RecoveredField]
+
+    public func field(_ key: String) -> RecoveredField? { fields.first { $0.key == key } }
+
+    /// Whether any field's copies disagree.
+    public var hasConflicts: Bool { fields.contains(where: \.disagree) }
+
+    /// The values to write, as texts (read them with the schema's text parser).
+    public var values: [String: String] {
+        fields.reduce(into: [:]) { acc, f in if let v = f.final { acc[f.key] = v.value } }
+    }
+
+    /// The source of every value in `values`.
+    public var origins: [String: RecoveryOrigin] {
+        fields.reduce(into: [:]) { acc, f in if let v = f.final { acc[f.key] = v.origin } }
+    }
+}
+
+/// Rows of one copy that share a match key: reported, never merged into one record.
+public struct RecoveryDuplicate: Sendable, Hashable, Codable {
+    public var source: String
+    /// Row numbers in that copy.
+    public var rows: [Int]
+    public var key: RecoveryKey
+    /// The normalised key value they share.
+    public var value: String
+}
+
+/// The user's decision for one field of one record.
+public enum RecoveryChoice: Sendable, Hashable, Codable {
+    /// Take the value of the copy with this name.
+    case source(String)
+    /// A value typed by the user (recorded as `.manual`).
+    case value(String)
+    /// Leave the field empty.
+    case empty
+}
+
+public enum RecoveryError: BilingualError, Equatable {
+    case noSuchRecord(Int)
+    case noSuchField(record: Int, field: String)
+    case sourceHasNoValue(record: Int, field: String, source: String)
+
+    public var message: LocalizedMessage {
+        switch self {
+        case .noSuchRecord(let id):
+            LocalizedMessage(th: "ไม่มีระเบียนที่กู้คืนหมายเลข \(id)", en: "There is no recovered record \(id).")
+        case let .noSuchField(id, field):
+            LocalizedMessage(th: "ระเบียน \(id) ไม่มีช่อง “\(field)”", en: "Record \(id) has no field “\(field)”.")
+        case let .sourceHasNoValue(id, field, source):
+            LocalizedMessage(th: "ไฟล์ “\(source)” ไม่มีค่าของช่อง “\(field)” ในระเบียน \(id)",
+                             en: "The copy “\(source)” has no value for “\(field)” in record \(id).")
+        }
+    }
+}
+
+/// Matches rows of several copies into records and resolves their values.
+///
+/// Rows are taken copy by copy, in the order given, each row joining the first record that
+/// one of its keys finds (see `RecoveryKey`) and that has no row of the same copy yet. Rows that
+/// match nothing become records of their own: no row is ever dropped. Rows of one copy that
+/// share a key are listed in `duplicates` and kept as separate records.
+public struct RecoveryWorkbench: Sendable, Hashable {
+    public let sources: [RecoverySource]
+    public let keys: [RecoveryKey]
+    public let schema: DatasetSchema?
+    public private(set) var records: [RecoveredRecord] = []
+    public private(set) var duplicates: [RecoveryDuplicate] = []
+
+    /// - Parameter schema: when given, values are compared after parsing with their field's type
+    ///   (so `๑๒` equals `12` and `15/03/2566` equals `2023-03-15`), fields are in schema order,
+    ///   and `validatedRecords()` can read the final values.
+    public init(sources: [RecoverySource], keys: [RecoveryKey], schema: DatasetSchema? = nil) {
+        self.sources = sources
+        self.keys = keys
+        self.schema = schema
+        findDuplicates()
+        match()
+    }
+
+    private mutating func findDuplicates() {
+        for source in sources {
+            for key in keys {
+                var groups: [String: [Int]] = [:]
+                var order: [String] = []
+                for row in source.rows {
+                    guard let k = key.key(of: row.values) else { continue }
+                    if groups[k] == nil { order.append(k) }
+                    groups[k, default: []].append(row.number)
+                }
+                for k in order where groups[k]!.count > 1 {
+                    duplicates.append(RecoveryDuplicate(source: source.name, rows: groups[k]!, key: key, value: k))
+                }
+            }
+        }
+    }
+
+    private struct Cluster {
+        var members: [(source: Int, row: RecoveryRow)] = []
+        var keys: [Set<String>]
+        var matchedBy: [RecoveryKey] = []
+    }
+
+    private mutating func match() {
+        var clusters: [Cluster] = []
+        var index: [[String: [Int]]] = Array(repeating: [:], count: keys.count)
+        for (s, source) in sources.enumerated() {
+            for row in source.rows {
+                let rowKeys = keys.map { $0.key(of: row.values) }
+                var joined: Int?
+                search: for (k, key) in rowKeys.enumerated() {
+                    guard let key else { continue }
+                    for c in index[k][key] ?? [] {
+                        let cluster = clusters[c]
+                        if cluster.members.contains(where: { $0.source == s }) { continue }
+                        let conflict = (0..<k).contains { t in
+                            guard let mine = rowKeys[t], !cluster.keys[t].isEmpty else { return false }
+                            return !cluster.keys[t].contains(mine)
+                        }
+                        if conflict { continue }
+                        joined = c
+                        if !clusters[c].matchedBy.contains(keys[k]) { clusters[c].matchedBy.append(keys[k]) }
+                        break search
+                    }
+                }
+                let c = joined ?? clusters.count
+                if joined == nil { clusters.append(Cluster(keys: Array(repeating: [], count: keys.count))) }
+                clusters[c].members.append((s, row))
+                for (k, key) in rowKeys.enumerated() {
+                    guard let key else { continue }
+                    if clusters[c].keys[k].insert(key).inserted { index[k][key, default: []].append(c) }
+                }
+            }
+        }
+        records = clusters.enumerated().map { id, cluster in makeRecord(id: id, cluster: cluster) }
+    }
+
+    private func makeRecord(id: Int, cluster: Cluster) -> RecoveredRecord {
+        var keysSeen: Set<String> = []
+        for m in cluster.members { keysSeen.formUnion(m.row.values.keys) }
+        let ordered: [String]
+        if let schema {
+            let schemaKeys = schema.fields.map(\.key).filter(keysSeen.contains)
+            ordered = schemaKeys + keysSeen.subtracting(schemaKeys).sorted()
+        } else {
+            ordered = keysSeen.sorted()
+        }
+        // Most recent copy first; ties keep the given order.
+        let byRecency = cluster.members.sorted { a, b in
+            let (da, db) = (sources[a.source].date, sources[b.source].date)
+            return da != db ? da > db : a.source < b.source
+        }
+        let fields = ordered.map { key -> RecoveredField in
+            let candidates = byRecency.compactMap { m -> RecoveryCandidate? in
+                let text = FieldParsing.trim(m.row.values[key] ?? "")
+                guard !text.isEmpty else { return nil }
+                return RecoveryCandidate(value: text, origin: .row(source: sources[m.source].name, row: m.row.number),
+                                         date: sources[m.source].date)
+            }
+            let distinct = Set(candidates.map { comparisonKey($0.value, field: key) })
+            return RecoveredField(key: key, candidates: candidates, disagree: distinct.count > 1,
+                                  suggested: candidates.first, choice: nil)
+        }
+        return RecoveredRecord(
+            id: id,
+            rows: cluster.members.map { .row(source: sources[$0.source].name, row: $0.row.number) },
+            matchedBy: cluster.matchedBy, fields: fields)
+    }
+
+    private func comparisonKey(_ text: String, field key: String) -> String {
+        if keys.contains(where: { if case .name(let fs) = $0 { fs == [key] } else { false } }) {
+            return "name:" + ThaiNameNormalizer.normalize(text)
+        }
+        if let field = schema?.field(key), let value = try? field.parse(text: text) {
+            return "value:" + value.json.jsonText
+        }
+        return "text:" + SearchText.normalize(text)
+    }
+
+    /// Records the user's choice for one field of one record.
+    public mutating func choose(record id: Int, field key: String, _ choice: RecoveryChoice) throws(RecoveryError) {
+        guard records.indices.contains(id) else { throw .noSuchRecord(id) }
+        guard let f = records[id].fields.firstIndex(where: { $0.key == key }) else {
+            throw .noSuchField(record: id, field: key)
+        }
+        if case .source(let name) = choice, !records[id].fields[f].candidates.contains(where: {
+            if case .row(let s, _) = $0.origin { s == name } else { false }
+        }) {
+            throw .sourceHasNoValue(record: id, field: key, source: name)
+        }
+        records[id].fields[f].choice = choice
+    }
+
+    /// Applies many choices: record id → field key → choice. Stops at the first invalid one.
+    public mutating func apply(_ choices: [Int: [String: RecoveryChoice]]) throws(RecoveryError) {
+        for (id, fields) in choices.sorted(by: { $0.key < $1.key }) {
+            for (key, choice) in fields.sorted(by: { $0.key < $1.key }) {
+                try choose(record: id, field: key, choice)
+            }
+        }
+    }
+
+    /// Every record's final values read with the schema (`DatasetSchema.validate(.text(...))`,
+    /// defaults applied) and the source of each value. Needs the schema given at init; without
+    /// it, returns an empty list. Records with errors need a choice or a typed value first.
+    public func validatedRecords() -> [(record: Int, validation: RecordValidation, origins: [String: RecoveryOrigin])] {
+        guard let schema else { return [] }
+        let known = Set(schema.activeFields.map(\.key))
+        return records.map { r in
+            let texts = r.values.filter { known.contains($0.key) }
+            return (r.id, schema.validate(.text(texts)), r.origins.filter { known.contains($0.key) })
+        }
+    }
+}
