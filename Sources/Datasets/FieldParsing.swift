@@ -212,8 +212,8 @@ enum FieldParsing {
         func coordinate(_ names: [String]) -> Double? {
             for n in names {
                 switch o[n] {
-                case .number(let d)?: return NSDecimalNumber(decimal: d).doubleValue
-                case .string(let s)?: return ThaiDigits.parseDecimal(s).map { NSDecimalNumber(decimal: $0).doubleValue }
+                case .number(let d)?: return Double(d.description)
+                case .string(let s)?: return ThaiDigits.parseDecimal(s).flatMap { Double($0.description) }
                 default: continue
                 }
             }

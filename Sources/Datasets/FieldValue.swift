@@ -149,7 +149,7 @@ extension DatasetSchema {
     /// The JSON object of `values`, as the API and storage use it.
     public func encodeValues(_ values: RecordValues) throws -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(values)
     }
 }

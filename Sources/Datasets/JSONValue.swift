@@ -66,7 +66,8 @@ public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// The number as a Double, if this is a number.
     public var doubleValue: Double? {
-        if case .number(let n) = self { return NSDecimalNumber(decimal: n).doubleValue }
+        // Through the decimal text, so 14.68 gives the Double nearest 14.68.
+        if case .number(let n) = self { return Double(n.description) }
         return nil
     }
 

@@ -49,18 +49,18 @@ extension FieldDefinition {
                 if let raw = min, let lo = resolvedLimit(raw), m < lo {
                     let shown = shownLimit(raw, kind)
                     switch kind {
-                    case .number: fail("ต้องไม่น้อยกว่า \(shown)", "must be at least \(shown)")
-                    case .length: fail("ต้องยาวอย่างน้อย \(shown) ตัวอักษร", "must be at least \(shown) characters long")
-                    case .count: fail("ต้องเลือกอย่างน้อย \(shown) ข้อ", "choose at least \(shown)")
+                    case .number: fail("ต้องไม่น้อยกว่า \(shown.th)", "must be at least \(shown.en)")
+                    case .length: fail("ต้องยาวอย่างน้อย \(shown.th) ตัวอักษร", "must be at least \(shown.en) characters long")
+                    case .count: fail("ต้องเลือกอย่างน้อย \(shown.th) ข้อ", "choose at least \(shown.en)")
                     case .date, .datetime: fail("ต้องไม่ก่อน \(shown.th)", "must not be before \(shown.en)")
                     }
                 }
                 if let raw = max, let hi = resolvedLimit(raw), m > hi {
                     let shown = shownLimit(raw, kind)
                     switch kind {
-                    case .number: fail("ต้องไม่เกิน \(shown)", "must be at most \(shown)")
-                    case .length: fail("ต้องยาวไม่เกิน \(shown) ตัวอักษร", "must be at most \(shown) characters long")
-                    case .count: fail("เลือกได้ไม่เกิน \(shown) ข้อ", "choose at most \(shown)")
+                    case .number: fail("ต้องไม่เกิน \(shown.th)", "must be at most \(shown.en)")
+                    case .length: fail("ต้องยาวไม่เกิน \(shown.th) ตัวอักษร", "must be at most \(shown.en) characters long")
+                    case .count: fail("เลือกได้ไม่เกิน \(shown.th) ข้อ", "choose at most \(shown.en)")
                     case .date, .datetime: fail("ต้องไม่หลัง \(shown.th)", "must not be after \(shown.en)")
                     }
                 }
@@ -68,9 +68,7 @@ extension FieldDefinition {
         }
         if let pattern, type.acceptsPattern, let regex = PatternCache.regex(pattern) {
             let s = value.text
-            let range = NSRange(s.startIndex..., in: s)
-            let match = regex.firstMatch(in: s, options: [.anchored], range: range)
-            if match?.range != range {
+            if regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) == nil {
                 fail("ไม่ตรงตามรูปแบบที่กำหนด", "does not match the required pattern")
             }
         }
@@ -131,7 +129,9 @@ enum PatternCache {
         lock.lock()
         defer { lock.unlock() }
         if let r = cache[pattern] { return r }
-        guard let r = try? NSRegularExpression(pattern: pattern) else { return nil }
+        // Whole-string match: anchored at both ends (\z, not $, which also matches before a final newline).
+        guard (try? NSRegularExpression(pattern: pattern)) != nil,
+              let r = try? NSRegularExpression(pattern: "\\A(?:" + pattern + ")\\z") else { return nil }
         if cache.count > 1000 { cache.removeAll() }
         cache[pattern] = r
         return r
