@@ -135,6 +135,11 @@ public final class XLSXWorkbook {
                                        uses1904: uses1904Dates, body: escapingBody)
             let parser = XMLParser(stream: stream)
             try runParserRethrowing(parser, handler: handler, part: target.path)
+            // The stream parser accepts a document cut short; a truncated sheet must not pass as
+            // a shorter one.
+            guard handler.reachedEnd else {
+                throw TabularError.malformedXML(part: target.path, line: parser.lineNumber, reason: "the sheet ends before </worksheet>")
+            }
         }
     }
 
@@ -214,13 +219,23 @@ enum DateKind: Sendable, Equatable {
         // Only the first section (positive numbers) decides.
         var hasDate = false, hasTime = false, hasMonthOrMinute = false
         var inQuotes = false, inBrackets = false, skipNext = false
+        var bracket: [Unicode.Scalar] = []
         for ch in code.unicodeScalars {
             if skipNext { skipNext = false; continue }
             if inQuotes { if ch == "\"" { inQuotes = false }; continue }
-            if inBrackets { if ch == "]" { inBrackets = false }; continue }
+            if inBrackets {
+                // [h], [mm], [ss] are elapsed time; anything else ([Red], [$-th-TH]) is ignored.
+                if ch == "]" {
+                    inBrackets = false
+                    if !bracket.isEmpty && bracket.allSatisfy({ "hHmMsS".unicodeScalars.contains($0) }) { hasTime = true }
+                } else {
+                    bracket.append(ch)
+                }
+                continue
+            }
             switch ch {
             case "\"": inQuotes = true
-            case "[": inBrackets = true
+            case "[": inBrackets = true; bracket = []
             case "\\", "_", "*": skipNext = true
             case ";": break
             case "d", "D", "y", "Y", "b", "B": hasDate = true
@@ -266,8 +281,15 @@ private func runParser(_ parser: XMLParser, handler: SAXHandler, part: String) t
     return name[...]
 }
 
+/// Base delegate. The callbacks are declared here and overridden by subclasses: without the
+/// Objective-C runtime (Linux), a subclass's own methods would not be seen as the protocol's.
 private class SAXHandler: NSObject, XMLParserDelegate {
     var failure: (any Error)?
+
+    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+                qualifiedName qName: String?, attributes: [String: String] = [:]) {}
+    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {}
+    func parser(_ parser: XMLParser, foundCharacters string: String) {}
 
     func fail(_ parser: XMLParser, _ error: any Error) {
         if failure == nil { failure = error }
@@ -280,7 +302,7 @@ private enum RelationshipsParser {
 
     final class Handler: SAXHandler {
         var items: [Relationship] = []
-        func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+        override func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
                     qualifiedName qName: String?, attributes: [String: String] = [:]) {
             guard local(elementName) == "Relationship" else { return }
             items.append(Relationship(id: attributes["Id"] ?? "", type: attributes["Type"] ?? "",
@@ -301,7 +323,7 @@ private enum WorkbookParser {
 
     final class Handler: SAXHandler {
         var result = Result()
-        func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+        override func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
                     qualifiedName qName: String?, attributes: [String: String] = [:]) {
             switch local(elementName) {
             case "sheet":
@@ -329,7 +351,7 @@ private final class StylesHandler: SAXHandler {
     var cellFormatIDs: [Int] = []
     private var inCellXfs = false
 
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+    override func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
                 qualifiedName qName: String?, attributes: [String: String] = [:]) {
         switch local(elementName) {
         case "numFmt":
@@ -343,7 +365,7 @@ private final class StylesHandler: SAXHandler {
         }
     }
 
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
+    override func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
         if local(elementName) == "cellXfs" { inCellXfs = false }
     }
 }
@@ -356,7 +378,7 @@ private final class SharedStringsHandler: SAXHandler {
     private var inText = false
     private var phoneticDepth = 0
 
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+    override func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
                 qualifiedName qName: String?, attributes: [String: String] = [:]) {
         switch local(elementName) {
         case "si": current = ""
@@ -366,11 +388,11 @@ private final class SharedStringsHandler: SAXHandler {
         }
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
+    override func parser(_ parser: XMLParser, foundCharacters string: String) {
         if inText { current += string }
     }
 
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
+    override func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
         switch local(elementName) {
         case "si": strings.append(decodeOOXMLEscapes(current))
         case "t": inText = false
@@ -401,6 +423,7 @@ private final class SheetHandler: SAXHandler {
     private var inInlineText = false
     private var inInline = false
     private var phoneticDepth = 0
+    private(set) var reachedEnd = false
 
     init(sharedStrings: [String], dateStyles: [DateKind], uses1904: Bool, body: @escaping (XLSXRow) throws -> Void) {
         self.sharedStrings = sharedStrings
@@ -409,7 +432,7 @@ private final class SheetHandler: SAXHandler {
         self.body = body
     }
 
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+    override func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
                 qualifiedName qName: String?, attributes: [String: String] = [:]) {
         switch local(elementName) {
         case "row":
@@ -431,11 +454,11 @@ private final class SheetHandler: SAXHandler {
         }
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
+    override func parser(_ parser: XMLParser, foundCharacters string: String) {
         if inValue { value += string } else if inInlineText { inlineText += string }
     }
 
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
+    override func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
         switch local(elementName) {
         case "v": inValue = false
         case "t": inInlineText = false
@@ -451,6 +474,8 @@ private final class SheetHandler: SAXHandler {
                 cells[column] = cell
             }
             nextColumn = column + 1
+        case "worksheet":
+            reachedEnd = true
         case "row":
             inRow = false
             while cells.last == .empty { cells.removeLast() }
