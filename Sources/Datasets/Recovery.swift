@@ -231,7 +231,9 @@ public struct RecoveryWorkbench: Sendable, Hashable {
                     if groups[k] == nil { order.append(k) }
                     groups[k, default: []].append(row.number)
                 }
-                for k in order where groups[k]!.count > 1 {
+                // The same rows sharing several keys are reported once, under the first key.
+                for k in order where groups[k]!.count > 1
+                    && !duplicates.contains(where: { $0.source == source.name && $0.rows == groups[k]! }) {
                     duplicates.append(RecoveryDuplicate(source: source.name, rows: groups[k]!, key: key, value: k))
                 }
             }
@@ -310,11 +312,19 @@ public struct RecoveryWorkbench: Sendable, Hashable {
             matchedBy: cluster.matchedBy, fields: fields)
     }
 
+    /// Values that mean the same compare equal: names without titles, villages without
+    /// `หมู่ที่`, typed values after parsing (`๑๒` = `12`), texts after `SearchText.normalize`.
     private func comparisonKey(_ text: String, field key: String) -> String {
-        if keys.contains(where: { if case .name(let fs) = $0 { fs == [key] } else { false } }) {
-            return "name:" + ThaiNameNormalizer.normalize(text)
+        for k in keys {
+            switch k {
+            case .name(let fs) where fs == [key]: return "name:" + ThaiNameNormalizer.normalize(text)
+            case .houseAndVillage(_, let v) where v == key: return "village:" + RecoveryKey.villageKey(text)
+            case .houseAndVillage(let h, _) where h == key: return "house:" + SearchText.compactKey(text)
+            default: continue
+            }
         }
-        if let field = schema?.field(key), let value = try? field.parse(text: text) {
+        if let field = schema?.field(key), field.type != .text, field.type != .longText,
+           let value = try? field.parse(text: text) {
             return "value:" + value.json.jsonText
         }
         return "text:" + SearchText.normalize(text)
