@@ -141,11 +141,9 @@ public final class CSVReader {
                 continue
             case .endOfInput:
                 return nil
-            case let .unterminatedQuote(newlines):
-                _ = newlines
+            case .unterminatedQuote:
                 throw .unterminatedQuote(row: rowNumber + 1, line: lineNumber)
-            case let .record(next, newlines, terminatorIsLineBreak):
-                _ = terminatorIsLineBreak
+            case let .record(next, newlines):
                 rowNumber += 1
                 let line = lineNumber
                 lineNumber += newlines
@@ -238,10 +236,10 @@ public final class CSVReader {
     // MARK: Parsing
 
     private enum ParseResult {
-        case record(next: Int, newlines: Int, terminatorIsLineBreak: Bool)
+        case record(next: Int, newlines: Int)
         case needMore
         case endOfInput
-        case unterminatedQuote(newlines: Int)
+        case unterminatedQuote
     }
 
     /// Finds the field boundaries of the record starting at `start`. Returns `.needMore` when the
@@ -270,7 +268,7 @@ public final class CSVReader {
                             if b == lf { newlines += 1 } else if b == cr && (i + 1 >= end || p[i + 1] != lf) { newlines += 1 }
                             i += 1
                         }
-                        if i >= end { return eof ? .unterminatedQuote(newlines: newlines) : .needMore }
+                        if i >= end { return eof ? .unterminatedQuote : .needMore }
                         // p[i] is a quote: doubled (escaped) or closing?
                         if i + 1 >= end && !eof { return .needMore }
                         if i + 1 < end && p[i + 1] == quote { i += 2; continue }
@@ -287,7 +285,7 @@ public final class CSVReader {
                 if i >= end {
                     if !eof { return .needMore }
                     fieldStarts.append(fieldStart); fieldEnds.append(i); fieldQuoted.append(quoted)
-                    return .record(next: i, newlines: newlines, terminatorIsLineBreak: false)
+                    return .record(next: i, newlines: newlines)
                 }
                 fieldStarts.append(fieldStart); fieldEnds.append(i); fieldQuoted.append(quoted)
                 let b = p[i]
@@ -301,10 +299,12 @@ public final class CSVReader {
                 } else {
                     i += 1
                 }
-                return .record(next: i, newlines: newlines + 1, terminatorIsLineBreak: true)
+                return .record(next: i, newlines: newlines + 1)
             }
         }
     }
+
+    private var scratchOut: [UInt8] = []
 
     private func decodeFields(row: Int, line: Int) throws(TabularError) -> [String] {
         var fields: [String] = []
@@ -363,8 +363,6 @@ public final class CSVReader {
         }
         return text
     }
-
-    private var scratchOut: [UInt8] = []
 }
 
 /// Byte → UTF-8 bytes for a single-byte Thai encoding, built once from `ThaiTextCodec`.
