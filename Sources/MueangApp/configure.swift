@@ -10,6 +10,7 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     app.storage[TenantCacheKey.self] = TenantCache()
     app.storage[RouteCatalogKey.self] = RouteCatalog()
     app.storage[LoginThrottleKey.self] = LoginThrottle()
+    app.storage[JobRegistryKey.self] = JobRegistry()
     MetricsSetup.bootstrapOnce()
 
     try configureDatabase(app, config)
@@ -36,6 +37,7 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     SettingsController.register(site)
     AuditController.register(site)
     TokensController.register(site)
+    DatasetsAPIController.register(site)
 }
 
 func configureDatabase(_ app: Application, _ config: AppConfig) throws {

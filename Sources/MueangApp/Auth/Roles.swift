@@ -25,6 +25,9 @@ public enum Permission: String, CaseIterable, Sendable {
     case manageSettings
     case viewAuditLog
     case manageOwnTokens
+    case readDatasets             // the city database, further limited per dataset by division/village
+    case editRecords
+    case designDatasets
     case operatePlatform
 }
 
@@ -34,9 +37,9 @@ extension Role {
         case (.operator, _): true
         case (_, .operatePlatform): false
         case (.admin, _): true
-        case (.executive, .viewTenantInternals), (.executive, .viewUsers), (.executive, .manageOwnTokens): true
-        case (.staff, .viewTenantInternals), (.staff, .manageOwnTokens): true
-        case (.volunteer, .viewTenantInternals), (.volunteer, .manageOwnTokens): true
+        case (.executive, .viewTenantInternals), (.executive, .viewUsers), (.executive, .manageOwnTokens), (.executive, .readDatasets): true
+        case (.staff, .viewTenantInternals), (.staff, .manageOwnTokens), (.staff, .readDatasets), (.staff, .editRecords), (.staff, .designDatasets): true
+        case (.volunteer, .viewTenantInternals), (.volunteer, .manageOwnTokens), (.volunteer, .readDatasets): true
         default: false
         }
     }

@@ -58,10 +58,10 @@ struct Site {
 
     /// A JSON endpoint under `/api/v1/t/{slug}/`. Bearer tokens only: no cookies, hence no CSRF.
     func api(_ method: HTTPMethod, _ resource: SiteURL.APIRoute.TenantResource, _ access: Access,
-             _ handler: @escaping TenantHandler) {
+             body: HTTPBodyStreamStrategy = .collect, _ handler: @escaping TenantHandler) {
         let url = SiteURL.apiPattern(resource)
         record(method, url, access)
-        tenantRoutes.on(method, url.pathComponents) { req async throws -> Response in
+        tenantRoutes.on(method, url.pathComponents, body: body) { req async throws -> Response in
             let ctx = try req.tenantContext()
             if case .requires(let permission) = access {
                 guard ctx.user?.viaToken == true else { throw AppError.signInRequired }

@@ -14,6 +14,19 @@ public enum RouteID: Sendable, Equatable {
     }
 }
 
+/// A dataset's slug in a path: a value when printing a link, `:dataset` when registering.
+public enum RouteSlug: Sendable, Equatable {
+    case slug(String)
+    case pattern
+
+    var segment: String {
+        switch self {
+        case .slug(let s): s
+        case .pattern: ":dataset"
+        }
+    }
+}
+
 /// The URL space of the site, one description used both to register routes and to print links.
 public enum SiteURL: Sendable, Equatable {
     case home
@@ -67,6 +80,12 @@ public enum SiteURL: Sendable, Equatable {
 
         public enum TenantResource: Sendable, Equatable {
             case info, divisions, villages, users, audit
+            case datasets, dataset(RouteSlug)
+            case records(RouteSlug), record(RouteSlug, RouteID), recordHistory(RouteSlug, RouteID), recordRestore(RouteSlug, RouteID)
+            case trash(RouteSlug), trashRestore(RouteSlug, RouteID)
+            case importFile(RouteSlug), export(RouteSlug), restoreDataset(RouteSlug)
+            case job(RouteID)
+
             var segments: [String] {
                 switch self {
                 case .info: []
@@ -74,6 +93,18 @@ public enum SiteURL: Sendable, Equatable {
                 case .villages: ["villages"]
                 case .users: ["users"]
                 case .audit: ["audit"]
+                case .datasets: ["datasets"]
+                case .dataset(let d): ["datasets", d.segment]
+                case .records(let d): ["datasets", d.segment, "records"]
+                case .record(let d, let id): ["datasets", d.segment, "records", id.segment]
+                case .recordHistory(let d, let id): ["datasets", d.segment, "records", id.segment, "history"]
+                case .recordRestore(let d, let id): ["datasets", d.segment, "records", id.segment, "restore"]
+                case .trash(let d): ["datasets", d.segment, "trash"]
+                case .trashRestore(let d, let id): ["datasets", d.segment, "trash", id.segment, "restore"]
+                case .importFile(let d): ["datasets", d.segment, "import"]
+                case .export(let d): ["datasets", d.segment, "export"]
+                case .restoreDataset(let d): ["datasets", d.segment, "restore"]
+                case .job(let id): ["jobs", id.segment]
                 }
             }
         }

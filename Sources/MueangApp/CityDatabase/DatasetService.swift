@@ -1,0 +1,336 @@
+import Fluent
+import SQLKit
+import Foundation
+import Datasets
+import ThaiConventions
+
+/// The city database's rules on top of the tenant's scope: datasets, records, history, trash
+/// and point-in-time restore. Every write is one transaction that also appends the record's
+/// new version, so nothing changes without a trace.
+struct DatasetService: Sendable {
+    let scope: TenantScope
+    let actor: String
+
+    // MARK: Datasets
+
+    struct NewDataset: Sendable {
+        var slug: String
+        var title: LocalizedMessage
+        var divisionSlug: String?
+        var description: String = ""
+        var fields: [FieldDefinition]
+        var lawfulBasis: String = "public-task"
+    }
+
+    static let lawfulBases = ["consent", "public-health-duty", "public-task", "contract", "no-personal-data"]
+
+    func datasets() async throws -> [Dataset] {
+        try await scope.query(Dataset.self).sort(\.$slug).all()
+    }
+
+    func dataset(_ slug: String) async throws -> Dataset {
+        guard let d = try await scope.query(Dataset.self).filter(\.$slug == slug).first() else { throw AppError.notFound }
+        return d
+    }
+
+    static func schema(of d: Dataset) throws -> DatasetSchema {
+        DatasetSchema(fields: try JSONDecoder().decode([FieldDefinition].self, from: Data(d.fieldsJSON.utf8)))
+    }
+
+    static func encodeFields(_ fields: [FieldDefinition]) throws -> String {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try e.encode(fields), as: UTF8.self)
+    }
+
+    func create(_ n: NewDataset) async throws -> Dataset {
+        try PlatformService.validateSlug(n.slug)
+        guard !n.title.th.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw AppError.invalid(th: "ต้องระบุชื่อชุดข้อมูลภาษาไทย", en: "A Thai title is required.")
+        }
+        guard Self.lawfulBases.contains(n.lawfulBasis) else {
+            throw AppError.invalid(th: "ฐานทางกฎหมายไม่ถูกต้อง", en: "Unknown lawful basis; use one of \(Self.lawfulBases.joined(separator: ", ")).")
+        }
+        let schema = DatasetSchema(fields: n.fields)
+        if let problem = schema.problems().first {
+            throw AppError.invalid(th: problem.message.th, en: problem.message.en)
+        }
+        guard !n.fields.isEmpty else { throw AppError.invalid(th: "ต้องมีอย่างน้อยหนึ่งช่อง", en: "A dataset needs at least one field.") }
+        if try await scope.query(Dataset.self).filter(\.$slug == n.slug).first() != nil {
+            throw AppError(.conflict, th: "มีชุดข้อมูล \(n.slug) แล้ว", en: "A dataset \(n.slug) already exists.")
+        }
+        var divisionID: UUID?
+        if let slug = n.divisionSlug, !slug.isEmpty {
+            guard let division = try await scope.query(Division.self).filter(\.$slug == slug).first() else {
+                throw AppError.invalid(th: "ไม่พบกอง \(slug)", en: "No division \(slug).")
+            }
+            divisionID = division.id
+        }
+        let d = Dataset()
+        d.slug = n.slug; d.titleTH = n.title.th; d.titleEN = n.title.en.isEmpty ? n.title.th : n.title.en
+        d.divisionID = divisionID; d.descriptionText = n.description
+        d.fieldsJSON = try Self.encodeFields(n.fields); d.lawfulBasis = n.lawfulBasis; d.published = false
+        d.createdAt = Date(); d.updatedAt = d.createdAt
+        try await scope.create(d)
+        return d
+    }
+
+    // MARK: Records
+
+    struct Page: Sendable { var items: [DatasetRecord]; var total: Int }
+
+    struct RecordQuery: Sendable {
+        var limit = 50
+        var offset = 0
+        var search: String?
+        var filters: [(field: FieldDefinition, value: FieldValue)] = []
+        var sort: (field: String, descending: Bool)?
+        var deleted = false
+        /// Only records whose village field holds one of these villages (volunteers).
+        var villages: (field: String?, ids: Set<UUID>)?
+    }
+
+    /// Rows of a dataset, filtered on JSON values with the engine's own JSON functions.
+    func records(_ d: Dataset, _ q: RecordQuery) async throws -> Page {
+        let base = try recordQuery(d, q)
+        let total = try await base.count()
+        var page = base
+        if let sort = q.sort, let sql = scope.db as? any SQLDatabase {
+            let expr = JSONPath.extract(sql, column: "values_json", key: sort.field)
+            page = page.sort(.custom(SQLOrderBy(expression: expr, direction: sort.descending ? SQLDirection.descending : SQLDirection.ascending) as any SQLExpression))
+        }
+        let items = try await page.sort(\.$createdAt).sort(\.$id).range(q.offset..<(q.offset + q.limit)).all()
+        return Page(items: items, total: total)
+    }
+
+    func recordQuery(_ d: Dataset, _ q: RecordQuery) throws -> QueryBuilder<DatasetRecord> {
+        var query = scope.query(DatasetRecord.self).filter(\.$datasetID == (try d.requireID()))
+        query = q.deleted ? query.filter(\.$deletedAt != nil) : query.filter(\.$deletedAt == nil)
+        if let search = q.search.map(SearchText.normalize), !search.isEmpty {
+            query = query.filter(\.$searchText, .contains(inverse: false, .anywhere), search)
+        }
+        if !q.filters.isEmpty, let sql = scope.db as? any SQLDatabase {
+            for (field, value) in q.filters {
+                query = query.filter(.custom(JSONPath.equals(sql, column: "values_json", key: field.key, value: value) as any SQLExpression))
+            }
+        }
+        if let villages = q.villages, let sql = scope.db as? any SQLDatabase {
+            guard let field = villages.field, !villages.ids.isEmpty else { return query.filter(.custom(SQLRaw("1 = 0") as any SQLExpression)) }
+            query = query.group(.or) { group in
+                for id in villages.ids {
+                    group.filter(.custom(JSONPath.equals(sql, column: "values_json", key: field, value: .village(id)) as any SQLExpression))
+                }
+            }
+        }
+        return query
+    }
+
+    func record(_ d: Dataset, _ id: UUID?, includeDeleted: Bool = false) async throws -> DatasetRecord {
+        guard let id, let r = try await scope.query(DatasetRecord.self).filter(\.$datasetID == (try d.requireID())).filter(\.$id == id).first(),
+              includeDeleted || r.deletedAt == nil
+        else { throw AppError.notFound }
+        return r
+    }
+
+    static func values(_ r: DatasetRecord, _ schema: DatasetSchema) throws -> RecordValues {
+        try schema.decodeValues(from: Data(r.valuesJSON.utf8))
+    }
+
+    static func encode(_ values: RecordValues, _ schema: DatasetSchema) throws -> String {
+        String(decoding: try schema.encodeValues(values), as: UTF8.self)
+    }
+
+    static func searchText(_ values: RecordValues) -> String {
+        SearchText.normalize(values.keys.sorted().compactMap { values[$0]?.text }.joined(separator: " "))
+    }
+
+    /// Validation failures of one record, as a 422 the API and forms show field by field.
+    struct InvalidRecord: Error, Sendable {
+        let errors: [FieldError]
+    }
+
+    /// Checks what needs the database: unique values and references to records or villages.
+    func checkDatabaseRules(_ d: Dataset, _ schema: DatasetSchema, _ values: RecordValues, recordID: UUID?) async throws -> [FieldError] {
+        var errors: [FieldError] = []
+        let validator = RecordValidator(schema: schema)
+        for key in validator.uniqueFields {
+            guard let v = values[key], !v.isNull, let field = schema.field(key) else { continue }
+            var q = scope.query(RecordKey.self).filter(\.$datasetID == (try d.requireID())).filter(\.$fieldKey == key)
+                .filter(\.$valueKey == SearchText.compactKey(v.text))
+            if let recordID { q = q.filter(\.$recordID != recordID) }
+            if try await q.first() != nil {
+                errors.append(FieldError(field, LocalizedMessage(th: "มีค่า \(v.text) ในระเบียนอื่นแล้ว", en: "\(v.text) is already used by another record")))
+            }
+        }
+        for ref in validator.references(in: values) {
+            guard let field = schema.field(ref.field) else { continue }
+            let exists: Bool
+            if let slug = ref.dataset {
+                let target = try await scope.query(Dataset.self).filter(\.$slug == slug).first()
+                exists = try await target.asyncMap { t in
+                    try await scope.query(DatasetRecord.self).filter(\.$datasetID == t.requireID()).filter(\.$id == ref.id).filter(\.$deletedAt == nil).count() > 0
+                } ?? false
+            } else {
+                exists = try await scope.find(Village.self, ref.id) != nil
+            }
+            if !exists {
+                errors.append(FieldError(field, LocalizedMessage(th: "ไม่พบรายการที่อ้างถึงในเทศบาลนี้", en: "the referenced item does not exist in this municipality")))
+            }
+        }
+        return errors
+    }
+
+    func writeKeys(_ d: Dataset, _ schema: DatasetSchema, _ values: RecordValues, recordID: UUID, db: TenantScope) async throws {
+        try await db.query(RecordKey.self).filter(\.$recordID == recordID).delete()
+        for key in RecordValidator(schema: schema).uniqueFields {
+            guard let v = values[key], !v.isNull else { continue }
+            let k = RecordKey()
+            k.datasetID = try d.requireID(); k.fieldKey = key; k.valueKey = SearchText.compactKey(v.text); k.recordID = recordID
+            try await db.create(k)
+        }
+    }
+
+    func appendVersion(_ r: DatasetRecord, action: String, db: TenantScope, at: Date) async throws {
+        let v = RecordVersion()
+        v.datasetID = r.datasetID; v.recordID = try r.requireID(); v.version = r.version; v.action = action
+        v.valuesJSON = r.valuesJSON; v.deleted = r.deletedAt != nil; v.actor = actor; v.at = at
+        try await db.create(v)
+    }
+
+    func createRecord(_ d: Dataset, _ input: RecordInput) async throws -> DatasetRecord {
+        let schema = try Self.schema(of: d)
+        let validation = RecordValidator(schema: schema).validate(input)
+        var errors = validation.errors
+        if errors.isEmpty { errors += try await checkDatabaseRules(d, schema, validation.values, recordID: nil) }
+        guard errors.isEmpty else { throw InvalidRecord(errors: errors) }
+        let now = Date()
+        let r = DatasetRecord()
+        r.id = UUID()
+        r.datasetID = try d.requireID(); r.version = 1; r.valuesJSON = try Self.encode(validation.values, schema)
+        r.searchText = Self.searchText(validation.values); r.createdAt = now; r.updatedAt = now; r.updatedBy = actor
+        try await scope.transaction { tx in
+            try await tx.create(r)
+            try await writeKeys(d, schema, validation.values, recordID: try r.requireID(), db: tx)
+            try await appendVersion(r, action: "create", db: tx, at: now)
+        }
+        return r
+    }
+
+    func updateRecord(_ d: Dataset, _ r: DatasetRecord, _ input: RecordInput, action: String = "update") async throws -> DatasetRecord {
+        let schema = try Self.schema(of: d)
+        let existing = try Self.values(r, schema)
+        let validation = RecordValidator(schema: schema).validate(input, existing: existing)
+        var errors = validation.errors
+        if errors.isEmpty { errors += try await checkDatabaseRules(d, schema, validation.values, recordID: r.id) }
+        guard errors.isEmpty else { throw InvalidRecord(errors: errors) }
+        return try await save(d, schema, r, values: validation.values, deleted: r.deletedAt != nil, action: action)
+    }
+
+    /// Writes a new version of `r` (values and trash state) with its keys and history.
+    func save(_ d: Dataset, _ schema: DatasetSchema, _ r: DatasetRecord, values: RecordValues, deleted: Bool, action: String, at: Date = Date()) async throws -> DatasetRecord {
+        r.version += 1
+        r.valuesJSON = try Self.encode(values, schema)
+        r.searchText = Self.searchText(values)
+        r.deletedAt = deleted ? (r.deletedAt ?? at) : nil
+        r.updatedAt = at; r.updatedBy = actor
+        try await scope.transaction { tx in
+            try await r.update(on: tx.db)
+            if deleted {
+                try await tx.query(RecordKey.self).filter(\.$recordID == r.requireID()).delete()
+            } else {
+                try await writeKeys(d, schema, values, recordID: try r.requireID(), db: tx)
+            }
+            try await appendVersion(r, action: action, db: tx, at: at)
+        }
+        return r
+    }
+
+    func trash(_ d: Dataset, _ r: DatasetRecord) async throws {
+        let schema = try Self.schema(of: d)
+        _ = try await save(d, schema, r, values: try Self.values(r, schema), deleted: true, action: "delete")
+    }
+
+    func restoreFromTrash(_ d: Dataset, _ r: DatasetRecord) async throws -> DatasetRecord {
+        let schema = try Self.schema(of: d)
+        let values = try Self.values(r, schema)
+        let clash = try await checkDatabaseRules(d, schema, values, recordID: r.id)
+        guard clash.isEmpty else { throw InvalidRecord(errors: clash) }
+        return try await save(d, schema, r, values: values, deleted: false, action: "restore")
+    }
+
+    func history(_ r: DatasetRecord) async throws -> [RecordVersion] {
+        try await scope.query(RecordVersion.self).filter(\.$recordID == r.requireID()).sort(\.$version).all()
+    }
+
+    func restoreVersion(_ d: Dataset, _ r: DatasetRecord, version: Int) async throws -> DatasetRecord {
+        guard let old = try await scope.query(RecordVersion.self).filter(\.$recordID == r.requireID()).filter(\.$version == version).first() else {
+            throw AppError.notFound
+        }
+        let schema = try Self.schema(of: d)
+        let values = try schema.decodeValues(from: Data(old.valuesJSON.utf8))
+        let clash = old.deleted ? [] : try await checkDatabaseRules(d, schema, values, recordID: r.id)
+        guard clash.isEmpty else { throw InvalidRecord(errors: clash) }
+        return try await save(d, schema, r, values: values, deleted: old.deleted, action: "restore-version-\(version)")
+    }
+
+    /// Puts every record of the dataset back as it was at `moment`: records created since go to
+    /// the trash, changed ones get their old values, deleted ones come back. Other datasets are
+    /// untouched, and the restore is itself a new version of each record it changes.
+    func restoreDataset(_ d: Dataset, at moment: Date) async throws -> Int {
+        let schema = try Self.schema(of: d)
+        let did = try d.requireID()
+        let now = Date()
+        return try await scope.transaction { tx in
+            let service = DatasetService(scope: tx, actor: actor)
+            let records = try await tx.query(DatasetRecord.self).filter(\.$datasetID == did).all()
+            let versions = try await tx.query(RecordVersion.self).filter(\.$datasetID == did).filter(\.$at <= moment).sort(\.$version).all()
+            var stateAt: [UUID: RecordVersion] = [:]
+            for v in versions { stateAt[v.recordID] = v }   // sorted by version: the last one wins
+            var changed = 0
+            for r in records {
+                let id = try r.requireID()
+                let target = stateAt[id]
+                let shouldBeDeleted = target?.deleted ?? true
+                let targetJSON = target?.valuesJSON ?? r.valuesJSON
+                if shouldBeDeleted == (r.deletedAt != nil) && targetJSON == r.valuesJSON { continue }
+                let values = try schema.decodeValues(from: Data(targetJSON.utf8))
+                _ = try await service.save(d, schema, r, values: values, deleted: shouldBeDeleted, action: "restore-dataset", at: now)
+                changed += 1
+            }
+            return changed
+        }
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ f: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await f(self)
+    }
+}
+
+/// JSON access in SQL, per engine: SQLite's `json_extract` and PostgreSQL's `jsonb` operators.
+/// Field keys are validated as `[a-z][a-z0-9_]*` before they get here; they are still passed as
+/// SQL literals, never spliced as text.
+enum JSONPath {
+    static func isPostgres(_ db: any SQLDatabase) -> Bool { db.dialect.name == "postgresql" }
+
+    static func extract(_ db: any SQLDatabase, column: String, key: String) -> SQLQueryString {
+        isPostgres(db)
+            ? "(\(ident: column)::jsonb -> \(literal: key))"
+            : "json_extract(\(ident: column), \(literal: "$.\"" + key + "\""))"
+    }
+
+    /// `column->key = value`: compared as JSON on PostgreSQL, as SQLite's scalar otherwise.
+    static func equals(_ db: any SQLDatabase, column: String, key: String, value: FieldValue) -> SQLQueryString {
+        let json = value.json
+        let left = extract(db, column: column, key: key)
+        if isPostgres(db) { return "\(left) = CAST(\(bind: json.jsonText) AS jsonb)" }
+        switch json {
+        case .number(let n): return "\(left) = \(bind: NSDecimalNumber(decimal: n).doubleValue)"
+        case .bool(let b): return "\(left) = \(bind: b ? 1 : 0)"
+        case .string(let s): return "\(left) = \(bind: s)"
+        default: return "\(left) = json(\(bind: json.jsonText))"
+        }
+    }
+}

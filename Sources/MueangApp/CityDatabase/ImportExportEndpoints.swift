@@ -1,0 +1,340 @@
+import Vapor
+import Fluent
+import Datasets
+import Tabular
+import ThaiConventions
+
+/// Rows of an XLSX sheet (the first, or `?sheet=`).
+final class XLSXRowSource: RowSource, @unchecked Sendable {
+    private var rows: [XLSXRow]
+    private var index = 0
+    init(url: URL, sheet: String?) throws {
+        let book = try XLSXWorkbook(url: url)
+        if let sheet, !book.sheetNames.contains(sheet) {
+            throw AppError.invalid(th: "ไม่มีแผ่นงานชื่อ \(sheet)", en: "There is no sheet named \(sheet).")
+        }
+        rows = try book.rows(inSheet: sheet)
+    }
+    var count: Int { rows.count }
+    func header() throws -> [String] {
+        guard index < rows.count else { throw AppError.invalid(th: "แผ่นงานว่างเปล่า ไม่มีแถวหัวตาราง", en: "The sheet is empty: there is no header row.") }
+        defer { index += 1 }
+        return rows[index].textValues
+    }
+    func next() throws -> (number: Int, cells: [String])? {
+        while index < rows.count {
+            let row = rows[index]
+            index += 1
+            let cells = row.textValues
+            if cells.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+            return (row.number, cells)
+        }
+        return nil
+    }
+}
+
+/// `POST .../import`: the file is the body, streamed to disk; small files are imported at once,
+/// large ones in a job the caller polls.
+enum DatasetImportEndpoint {
+    static let maxUpload = 1 << 30          // 1 GiB
+    static let synchronousLimit = 2 << 20   // 2 MiB
+
+    static func run(_ req: Request, _ ctx: TenantContext) async throws -> Response {
+        let (service, _, d, _) = try await DatasetsAPIController.dataset(req, ctx, write: true)
+        let modeRaw = (try? req.query.get(String.self, at: "mode")) ?? ImportMode.allOrNothing.rawValue
+        guard let mode = ImportMode(rawValue: modeRaw) else {
+            throw AppError(.badRequest, th: "mode ต้องเป็น all_or_nothing หรือ valid_rows", en: "mode must be all_or_nothing or valid_rows.")
+        }
+        let key = try? req.query.get(String.self, at: "key")
+        let file = try await receive(req)
+        do {
+            let source = try openSource(file, req)
+            let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
+            if size <= synchronousLimit {
+                defer { try? FileManager.default.removeItem(at: file) }
+                let result = try await runImport(ImportService(service: service), d, source, mode, key)
+                try await req.audit("import", "dataset", id: d.slug, "import into \(d.slug): \(result.imported) new, \(result.updated) updated, \(result.rejected.count) rejected")
+                return try respond(result, mode: mode, req: req)
+            }
+            return try await startJob(req, ctx, service, d, source, file: file, mode: mode, key: key, size: size)
+        } catch {
+            try? FileManager.default.removeItem(at: file)
+            throw error
+        }
+    }
+
+    /// Runs an import, turning an all-or-nothing rollback into its report.
+    static func runImport(_ importer: ImportService, _ d: Dataset, _ source: any RowSource, _ mode: ImportMode, _ key: String?,
+                          progress: (@Sendable (Double) -> Void)? = nil, estimatedRows: Int = 0) async throws -> ImportResult {
+        do {
+            return try await importer.run(d, source: source, mode: mode, keyField: key, progress: progress, estimatedRows: estimatedRows)
+        } catch let rolledBack as ImportService.RolledBack {
+            return rolledBack.result
+        } catch let e as TabularError {
+            throw AppError(.unprocessableEntity, th: e.message.th, en: e.message.en)
+        }
+    }
+
+    static func respond(_ result: ImportResult, mode: ImportMode, req: Request) throws -> Response {
+        struct Rejected: Content {
+            let imported: Int; let updated: Int; let rejected: [ImportResult.Rejected]; let error: LocalizedMessage
+        }
+        let response = Response(status: .ok)
+        if mode == .allOrNothing && !result.rejected.isEmpty {
+            response.status = .unprocessableEntity
+            try response.content.encode(Rejected(imported: 0, updated: 0, rejected: result.rejected, error: .init(
+                th: "ไม่ได้นำเข้าข้อมูลเลย เพราะมี \(result.rejected.count) ข้อผิดพลาด", en: "Nothing was imported: \(result.rejected.count) problem(s) were found.")))
+        } else {
+            try response.content.encode(result, as: .json)
+        }
+        return response
+    }
+
+    /// Streams the body to a temporary file under the data directory.
+    static func receive(_ req: Request) async throws -> URL {
+        let dir = URL(fileURLWithPath: req.application.appConfig.dataDirectory).appendingPathComponent("uploads")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let url = dir.appendingPathComponent("import-\(UUID().uuidString)")
+        guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = try? FileHandle(forWritingTo: url) else {
+            throw AppError(.insufficientStorage, th: "บันทึกไฟล์ไม่ได้", en: "Could not store the upload.")
+        }
+        var total = 0
+        do {
+            for try await chunk in req.body {
+                total += chunk.readableBytes
+                guard total <= maxUpload else { throw AppError.tooLarge }
+                try handle.write(contentsOf: Data(buffer: chunk))
+            }
+            try handle.close()
+        } catch {
+            try? handle.close()
+            try? FileManager.default.removeItem(at: url)
+            if let e = error as? AppError { throw e }
+            throw AppError(.insufficientStorage, th: "บันทึกไฟล์ไม่สำเร็จ (พื้นที่อาจเต็ม)", en: "Could not store the upload (the disk may be full).")
+        }
+        guard total > 0 else {
+            try? FileManager.default.removeItem(at: url)
+            throw AppError(.badRequest, th: "ไฟล์ว่างเปล่า", en: "The file is empty.")
+        }
+        return url
+    }
+
+    /// CSV or XLSX, by the file's first bytes (an XLSX is a zip), whatever the media type says.
+    static func openSource(_ url: URL, _ req: Request) throws -> any RowSource {
+        let handle = try FileHandle(forReadingFrom: url)
+        let magic = try handle.read(upToCount: 4) ?? Data()
+        try handle.close()
+        do {
+            if magic.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+                return try XLSXRowSource(url: url, sheet: try? req.query.get(String.self, at: "sheet"))
+            }
+            return try CSVRowSource(url: url)
+        } catch let e as TabularError {
+            throw AppError(.unprocessableEntity, th: e.message.th, en: e.message.en)
+        }
+    }
+
+    static func startJob(_ req: Request, _ ctx: TenantContext, _ service: DatasetService, _ d: Dataset, _ source: any RowSource,
+                         file: URL, mode: ImportMode, key: String?, size: Int) async throws -> Response {
+        let job = DatasetJob()
+        job.id = UUID()
+        job.datasetID = try d.requireID(); job.kind = "import"; job.status = "running"; job.progress = 0
+        job.actor = service.actor; job.createdAt = Date()
+        try await ctx.scope.create(job)
+        let jobID = try job.requireID()
+        let app = req.application
+        let registry = app.jobRegistry
+        registry.set(jobID, 0)
+        let background = DatasetService(scope: ctx.scope.withDatabase(app.db), actor: service.actor)
+        let tenantID = ctx.tenant.id
+        let estimated = estimateRows(file, size: size)
+        let logger = req.logger
+        let user = req.currentUser, ip = req.clientIP, requestID = req.requestID
+        Task {
+            defer { try? FileManager.default.removeItem(at: file) }
+            var status = "failed"
+            var resultJSON: String?
+            do {
+                let result = try await runImport(ImportService(service: background), d, source, mode, key,
+                                                 progress: { registry.set(jobID, $0) }, estimatedRows: estimated)
+                status = "done"
+                resultJSON = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
+                try? await Audit.record(on: app.db, tenantID: tenantID, user: user, action: "import", objectType: "dataset", objectID: d.slug,
+                                        summary: "import job into \(d.slug): \(result.imported) new, \(result.updated) updated, \(result.rejected.count) rejected",
+                                        ip: ip, requestID: requestID)
+            } catch {
+                logger.report(error: error)
+                status = "failed"
+                let message = (error as? any BilingualError)?.message ?? .init(th: "การนำเข้าล้มเหลว", en: "The import failed.")
+                resultJSON = String(decoding: (try? JSONEncoder().encode(["error": message])) ?? Data(), as: UTF8.self)
+            }
+            if let j = try? await DatasetJob.find(jobID, on: app.db) {
+                j.status = status; j.progress = 1; j.resultJSON = resultJSON; j.finishedAt = Date()
+                try? await j.update(on: app.db)
+            }
+            registry.finish(jobID)
+        }
+        struct Accepted: Content { let job: UUID }
+        return try await Accepted(job: jobID).encodeResponse(status: .accepted, for: req)
+    }
+
+    /// Lines in the file, counted fast, for the progress bar.
+    static func estimateRows(_ url: URL, size: Int) -> Int {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return 0 }
+        defer { try? handle.close() }
+        var lines = 0
+        while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            lines += chunk.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        }
+        return max(lines - 1, 1)
+    }
+}
+
+/// `GET .../export?format=csv|xlsx|geojson|json`: the whole dataset or the current filter,
+/// written page by page so a million rows never sit in memory.
+enum DatasetExportEndpoint {
+    static let pageSize = 2000
+
+    static func run(_ req: Request, _ ctx: TenantContext) async throws -> Response {
+        let (service, access, d, schema) = try await DatasetsAPIController.dataset(req, ctx)
+        let format = (try? req.query.get(String.self, at: "format")) ?? "csv"
+        guard ["csv", "xlsx", "geojson", "json"].contains(format) else {
+            throw AppError(.badRequest, th: "รูปแบบต้องเป็น csv, xlsx, geojson หรือ json", en: "format must be csv, xlsx, geojson or json.")
+        }
+        var query = DatasetService.RecordQuery()
+        query.search = try? req.query.get(String.self, at: "q")
+        query.villages = DatasetsAPIController.villageFilter(access, schema)
+        let params = (try? req.query.decode([String: String].self)) ?? [:]
+        for (key, raw) in params where !["format", "q"].contains(key) {
+            guard let field = schema.field(key) else { throw AppError(.badRequest, th: "ไม่มีช่อง \(key)", en: "No field \(key).") }
+            do { query.filters.append((field, try field.parse(text: raw))) } catch { throw AppError(.badRequest, th: error.message.th, en: error.message.en) }
+        }
+        try await req.audit("export", "dataset", id: d.slug, "exported \(d.slug) as \(format)", personalData: d.lawfulBasis != "no-personal-data")
+        let fields = schema.activeFields
+        let dir = URL(fileURLWithPath: req.application.appConfig.dataDirectory).appendingPathComponent("exports")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let file = dir.appendingPathComponent("\(d.slug)-\(UUID().uuidString).\(format)")
+        guard FileManager.default.createFile(atPath: file.path, contents: nil), let handle = try? FileHandle(forWritingTo: file) else {
+            throw AppError(.insufficientStorage, th: "สร้างไฟล์ไม่ได้", en: "Could not create the export file.")
+        }
+        do {
+            switch format {
+            case "csv":
+                let w = CSVWriter(fileHandle: handle)
+                try w.writeRow(["id"] + fields.map(\.key))
+                try await pages(service, d, query) { r in
+                    let values = try DatasetService.values(r, schema)
+                    try w.writeRow([r.id?.uuidString.lowercased() ?? ""] + fields.map { values[$0.key]?.text ?? "" })
+                }
+                try w.finish()
+            case "json":
+                handle.write(Data("{\"items\":[".utf8))
+                var first = true
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                try await pages(service, d, query) { r in
+                    if !first { handle.write(Data(",".utf8)) }
+                    first = false
+                    handle.write(try encoder.encode(try DatasetsAPIController.out(r, schema)))
+                }
+                handle.write(Data("]}".utf8))
+            case "geojson":
+                let w = GeoJSONWriter(fileHandle: handle)
+                let geometryField = fields.first { $0.type == .point } ?? fields.first { $0.type == .area }
+                try await pages(service, d, query) { r in
+                    let values = try DatasetService.values(r, schema)
+                    let geometry = geometryField.flatMap { values[$0.key] }.flatMap(Self.geometry)
+                    var properties: [(String, GeoJSONValue)] = []
+                    for f in fields where f.key != geometryField?.key { properties.append((f.key, Self.property(values[f.key]))) }
+                    try w.writeFeature(id: r.id?.uuidString.lowercased(), geometry: geometry, properties: properties)
+                }
+                try w.finish()
+            default:
+                try handle.close()
+                let w = try XLSXWriter(url: file, sheetName: String(d.titleTH.prefix(31)))
+                try w.writeHeader(fields.map { $0.displayLabel.th })
+                try await pages(service, d, query) { r in
+                    let values = try DatasetService.values(r, schema)
+                    try w.writeRow(fields.map { Self.cell(values[$0.key]) })
+                }
+                try w.finish()
+            }
+            try? handle.close()
+        } catch {
+            try? handle.close()
+            try? FileManager.default.removeItem(at: file)
+            throw error
+        }
+        let types = ["csv": "text/csv; charset=utf-8", "json": "application/json", "geojson": "application/geo+json",
+                     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
+        let response = try await req.fileio.asyncStreamFile(at: file.path, mediaType: nil) { _ in
+            try? FileManager.default.removeItem(at: file)
+        }
+        response.headers.replaceOrAdd(name: .contentType, value: types[format] ?? "application/octet-stream")
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(d.slug).\(format)\"")
+        return response
+    }
+
+    static func pages(_ service: DatasetService, _ d: Dataset, _ base: DatasetService.RecordQuery,
+                      _ body: (DatasetRecord) async throws -> Void) async throws {
+        var q = base
+        q.limit = pageSize
+        q.offset = 0
+        while true {
+            let page = try await service.recordQuery(d, q).sort(\.$createdAt).sort(\.$id).range(q.offset..<(q.offset + pageSize)).all()
+            for r in page { try await body(r) }
+            if page.count < pageSize { break }
+            q.offset += pageSize
+        }
+    }
+
+    static func geometry(_ v: FieldValue) -> GeoJSONGeometry? {
+        switch v {
+        case .point(let p): return .point(GeoPosition(longitude: p.lon, latitude: p.lat))
+        case .area(let json):
+            guard case .object(let o) = json, case .string(let type)? = o["type"], let coordinates = o["coordinates"] else { return nil }
+            if type == "Polygon", let rings = rings(coordinates) { return .polygon(rings) }
+            if type == "MultiPolygon", case .array(let polygons) = coordinates {
+                let all = polygons.compactMap(rings)
+                return all.count == polygons.count ? .multiPolygon(all) : nil
+            }
+            return nil
+        default: return nil
+        }
+    }
+
+    static func rings(_ v: JSONValue) -> [[GeoPosition]]? {
+        guard case .array(let rings) = v else { return nil }
+        var out: [[GeoPosition]] = []
+        for ring in rings {
+            guard case .array(let positions) = ring else { return nil }
+            var r: [GeoPosition] = []
+            for p in positions {
+                guard case .array(let xy) = p, xy.count >= 2, case .number(let lon) = xy[0], case .number(let lat) = xy[1] else { return nil }
+                r.append(GeoPosition(longitude: NSDecimalNumber(decimal: lon).doubleValue, latitude: NSDecimalNumber(decimal: lat).doubleValue))
+            }
+            out.append(r)
+        }
+        return out
+    }
+
+    static func property(_ v: FieldValue?) -> GeoJSONValue {
+        guard let v, !v.isNull else { return .null }
+        switch v.json {
+        case .number(let n): return .number(NSDecimalNumber(decimal: n).doubleValue)
+        case .bool(let b): return .bool(b)
+        default: return .string(v.text)
+        }
+    }
+
+    static func cell(_ v: FieldValue?) -> CellValue {
+        guard let v, !v.isNull else { return .empty }
+        switch v {
+        case .integer(let i): return .number(Double(i), raw: String(i))
+        case .decimal(let d): return .number(NSDecimalNumber(decimal: d).doubleValue, raw: "\(d)")
+        case .boolean(let b): return .bool(b)
+        case .date(let day): return .date(day)
+        default: return .text(v.text)
+        }
+    }
+}
