@@ -70,7 +70,7 @@ let package = Package(
         // MARK: Tests.
         .testTarget(name: "ThaiConventionsTests", dependencies: ["ThaiConventions"]),
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy"]),
-        .testTarget(name: "TabularTests", dependencies: ["Tabular", "ThaiConventions"]),
+        .testTarget(name: "TabularTests", dependencies: ["Tabular", "ThaiConventions", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ThaiConventions"]),
         .testTarget(name: "SignboardTaxTests", dependencies: [
             "SignboardTax", "SignboardTaxCommand",
@@ -78,7 +78,7 @@ let package = Package(
         ]),
         .testTarget(name: "EpidemiologyTests", dependencies: ["Epidemiology", "EpidemiologyCommand", "Geodesy"], exclude: ["Fixtures"]),
         .testTarget(name: "MueangAppTests", dependencies: [
-            "MueangApp", "ThaiConventions",
+            "MueangApp", "ThaiConventions", "Datasets", "Tabular",
             .product(name: "VaporTesting", package: "vapor"),
         ]),
     ]

@@ -224,7 +224,7 @@ enum DatasetExportEndpoint {
                 try w.writeRow(["id"] + fields.map(\.key))
                 try await pages(service, d, query) { r in
                     let values = try DatasetService.values(r, schema)
-                    try w.writeRow([r.id?.uuidString.lowercased() ?? ""] + fields.map { values[$0.key]?.text ?? "" })
+                    try w.writeRow([r.id?.uuidString.lowercased() ?? ""] + fields.map { Self.csvCell(values[$0.key]) })
                 }
                 try w.finish()
             case "json":
@@ -273,6 +273,19 @@ enum DatasetExportEndpoint {
         response.headers.replaceOrAdd(name: .contentType, value: types[format] ?? "application/octet-stream")
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(d.slug).\(format)\"")
         return response
+    }
+
+    /// Text that a spreadsheet would run as a formula gets a leading apostrophe (CSV injection);
+    /// numbers keep their sign.
+    static func csvCell(_ v: FieldValue?) -> String {
+        guard let v else { return "" }
+        let text = v.text
+        switch v {
+        case .integer, .decimal, .date, .datetime, .boolean, .point: return text
+        default:
+            guard let first = text.first, "=+-@\t\r".contains(first) else { return text }
+            return "'" + text
+        }
     }
 
     static func pages(_ service: DatasetService, _ d: Dataset, _ base: DatasetService.RecordQuery,

@@ -45,6 +45,7 @@ final class Browser: @unchecked Sendable {
         let status: HTTPResponseStatus
         let headers: HTTPHeaders
         let body: String
+        var bytes: Data = Data()
         var location: String? { headers.first(name: .location) }
 
         /// The value of the first hidden `_csrf` field on the page.
@@ -69,7 +70,7 @@ final class Browser: @unchecked Sendable {
             let name = String(pair[..<eq]), value = String(pair[pair.index(after: eq)...])
             if value.isEmpty { cookies[name] = nil } else { cookies[name] = value }
         }
-        return Page(status: response.status, headers: response.headers, body: String(buffer: response.body))
+        return Page(status: response.status, headers: response.headers, body: String(buffer: response.body), bytes: Data(buffer: response.body))
     }
 
     func get(_ path: String) async throws -> Page { try await request(.GET, path) }

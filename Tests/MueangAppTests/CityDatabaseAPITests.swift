@@ -1,0 +1,284 @@
+import Foundation
+import Testing
+import Vapor
+import Fluent
+@testable import MueangApp
+import Datasets
+import Tabular
+import ThaiConventions
+
+/// The city database through its JSON API, on both engines, with the exact paths and shapes.
+@Suite("City database API")
+struct CityDatabaseAPITests {
+    static let households = """
+    {"slug": "households", "title": {"th": "ครัวเรือน", "en": "Households"}, "division": "health",
+     "fields": [{"key": "house_no", "type": "text", "required": true, "unique": true, "label": {"th": "บ้านเลขที่", "en": "House no."}},
+                {"key": "owner_id", "type": "thai_id", "label": {"th": "เลขประจำตัวประชาชนเจ้าบ้าน", "en": "Owner ID"}},
+                {"key": "members", "type": "integer", "min": 0, "label": {"th": "จำนวนสมาชิก", "en": "Members"}},
+                {"key": "surveyed_on", "type": "date", "label": {"th": "วันที่สำรวจ", "en": "Surveyed on"}},
+                {"key": "location", "type": "point"}]}
+    """
+
+    static func json(_ page: Browser.Page) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(page.body.utf8)) as? [String: Any] ?? [:]
+    }
+
+    static func send(_ b: Browser, _ method: HTTPMethod, _ path: String, json: String? = nil, body: ByteBuffer? = nil, type: String = "application/json") async throws -> Browser.Page {
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: type)
+        return try await b.request(method, path, headers: headers, body: body ?? json.map { ByteBuffer(string: $0) })
+    }
+
+    static func setUp(_ app: Application, role: Role = .admin) async throws -> Browser {
+        let api = try await Browser.withToken(app, "nongki", role)
+        let created = try await send(api, .POST, "/api/v1/t/nongki/datasets", json: households)
+        #expect(created.status == .created, "\(created.body)")
+        return api
+    }
+
+    static let base = "/api/v1/t/nongki/datasets/households"
+
+    @Test("Create a dataset and records; invalid records are refused field by field", arguments: Engine.available)
+    func records(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let api = try await Self.setUp(app)
+            let shown = try Self.json(try await api.get(Self.base))
+            #expect((shown["fields"] as? [[String: Any]])?.count == 5)
+            let good = try await Self.send(api, .POST, Self.base + "/records", json: """
+                {"values": {"house_no": "12/3", "owner_id": "\(Self.validID)", "members": 4, "surveyed_on": "2566-03-15", "location": {"lat": 14.68, "lon": 102.53}}}
+                """)
+            #expect(good.status == .created, "\(good.body)")
+            let record = try Self.json(good)
+            #expect(record["version"] as? Int == 1)
+            let values = record["values"] as? [String: Any]
+            #expect(values?["surveyed_on"] as? String == "2023-03-15")
+            #expect((values?["location"] as? [String: Any])?["lat"] as? Double == 14.68)
+
+            let bad = try await Self.send(api, .POST, Self.base + "/records", json: """
+                {"values": {"house_no": "", "owner_id": "1234567890123", "members": -1}}
+                """)
+            #expect(bad.status == .unprocessableEntity)
+            let error = try Self.json(bad)
+            #expect((error["error"] as? [String: String])?["th"]?.isEmpty == false)
+            let fields = Set(((error["fields"] as? [[String: Any]]) ?? []).compactMap { $0["field"] as? String })
+            #expect(fields == ["house_no", "owner_id", "members"])
+
+            let dup = try await Self.send(api, .POST, Self.base + "/records", json: #"{"house_no": "12/3"}"#)
+            #expect(dup.status == .unprocessableEntity)
+            #expect(dup.body.contains("house_no"))
+
+            for i in 1...30 { _ = try await Self.send(api, .POST, Self.base + "/records", json: #"{"house_no": "\#(100 + i)", "members": \#(i % 5)}"#) }
+            let page = try Self.json(try await api.get(Self.base + "/records?limit=10&offset=5"))
+            #expect(page["total"] as? Int == 31)
+            #expect((page["items"] as? [Any])?.count == 10)
+            let filtered = try Self.json(try await api.get(Self.base + "/records?members=๓"))
+            #expect(filtered["total"] as? Int == 6)
+            let searched = try Self.json(try await api.get(Self.base + "/records?q=12%2F3"))
+            #expect(searched["total"] as? Int == 1)
+            let sorted = try Self.json(try await api.get(Self.base + "/records?sort=members&order=desc&limit=1"))
+            #expect((((sorted["items"] as? [[String: Any]])?.first?["values"]) as? [String: Any])?["members"] as? Int == 4)
+            #expect(try await api.get(Self.base + "/records?nosuchfield=1").status == .badRequest)
+        }
+    }
+
+    /// A national ID whose check digit is right: 1-1037-02021-33-?; Σ d_i × (14 − i) for the
+    /// first 12 digits 1,1,0,3,7,0,2,0,2,1,3,3 = 13+12+0+30+63+0+14+0+10+4+9+6 = 161; 161 mod 11 = 7;
+    /// (11 − 7) mod 10 = 4.
+    static let validID = "1103702021334"
+
+    @Test("History, restore of a version, trash and back", arguments: Engine.available)
+    func history(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let api = try await Self.setUp(app)
+            let created = try Self.json(try await Self.send(api, .POST, Self.base + "/records", json: #"{"house_no": "7", "members": 2}"#))
+            let id = try #require(created["id"] as? String)
+            let patched = try await Self.send(api, .PATCH, Self.base + "/records/\(id)", json: #"{"values": {"members": 5}}"#)
+            #expect(patched.status == .ok)
+            #expect((try Self.json(patched)["values"] as? [String: Any])?["house_no"] as? String == "7")
+            let history = try Self.json(try await api.get(Self.base + "/records/\(id)/history"))
+            let items = try #require(history["items"] as? [[String: Any]])
+            #expect(items.map { $0["version"] as? Int } == [1, 2])
+            #expect(items.allSatisfy { $0["actor"] as? String == "admin" && $0["at"] != nil })
+            #expect((items[0]["values"] as? [String: Any])?["members"] as? Int == 2)
+            let restored = try await Self.send(api, .POST, Self.base + "/records/\(id)/restore?version=1", json: nil)
+            #expect(restored.status == .ok)
+            #expect((try Self.json(restored)["values"] as? [String: Any])?["members"] as? Int == 2)
+            #expect(try Self.json(restored)["version"] as? Int == 3)
+
+            #expect(try await Self.send(api, .DELETE, Self.base + "/records/\(id)", json: nil).status == .noContent)
+            #expect(try await api.get(Self.base + "/records/\(id)").status == .notFound)
+            let trash = try Self.json(try await api.get(Self.base + "/trash"))
+            #expect(trash["total"] as? Int == 1)
+            // Its house number is free again while it is in the trash...
+            let taken = try await Self.send(api, .POST, Self.base + "/records", json: #"{"house_no": "7"}"#)
+            #expect(taken.status == .created)
+            // ...so bringing it back would clash, and is refused with the reason.
+            let clash = try await Self.send(api, .POST, Self.base + "/trash/\(id)/restore", json: nil)
+            #expect(clash.status == .unprocessableEntity)
+            let takenID = try #require(try Self.json(taken)["id"] as? String)
+            _ = try await Self.send(api, .DELETE, Self.base + "/records/\(takenID)", json: nil)
+            let back = try await Self.send(api, .POST, Self.base + "/trash/\(id)/restore", json: nil)
+            #expect(back.status == .ok)
+            #expect(try await api.get(Self.base + "/records/\(id)").status == .ok)
+        }
+    }
+
+    @Test("Import CSV in TIS-620 and UTF-8 with BOM: all-or-nothing, valid rows, update by key", arguments: Engine.available)
+    func importCSV(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let api = try await Self.setUp(app)
+            // Headers by Thai label, Thai digits, BE dates; row 3 has a bad ID and row 4 a negative count.
+            let text = "บ้านเลขที่,เลขประจำตัวประชาชนเจ้าบ้าน,จำนวนสมาชิก,วันที่สำรวจ\r\n" +
+                "๑/๑,\(Self.validID),๓,15/03/2566\r\n" +
+                "1/2,1234567890123,2,16 มี.ค. 2566\r\n" +
+                "1/3,,-4,2023-03-17\r\n" +
+                "1/4,,1,45000\r\n"
+            let tis = try ThaiTextCodec.encodeWindows874(text)
+            let all = try await Self.send(api, .POST, Self.base + "/import?mode=all_or_nothing", body: ByteBuffer(bytes: tis), type: "text/csv")
+            #expect(all.status == .unprocessableEntity)
+            let report = try Self.json(all)
+            #expect(report["imported"] as? Int == 0)
+            let rejected = try #require(report["rejected"] as? [[String: Any]])
+            #expect(rejected.map { $0["row"] as? Int } == [3, 4])
+            #expect(rejected.map { $0["column"] as? String } == ["owner_id", "members"])
+            #expect(try Self.json(try await api.get(Self.base + "/records"))["total"] as? Int == 0)
+
+            let valid = try await Self.send(api, .POST, Self.base + "/import?mode=valid_rows", body: ByteBuffer(bytes: tis), type: "text/csv")
+            #expect(valid.status == .ok, "\(valid.body)")
+            #expect(try Self.json(valid)["imported"] as? Int == 2)
+            // Text keeps the Thai digits as typed; search and unique keys read them as 1/1.
+            let first = try Self.json(try await api.get(Self.base + "/records?q=1%2F1"))
+            #expect(first["total"] as? Int == 1)
+            let firstValues = (first["items"] as? [[String: Any]])?.first?["values"] as? [String: Any]
+            #expect(firstValues?["members"] as? Int == 3)
+            #expect(firstValues?["surveyed_on"] as? String == "2023-03-15")
+            let fourth = try Self.json(try await api.get(Self.base + "/records?house_no=1%2F4"))
+            #expect(((fourth["items"] as? [[String: Any]])?.first?["values"] as? [String: Any])?["surveyed_on"] as? String == "2023-03-15")
+
+            // Update by key, from UTF-8 with a byte-order mark and English keys as headers.
+            let update = Data([0xEF, 0xBB, 0xBF]) + Data("house_no,members\n1/1,9\n9/9,1\n".utf8)
+            let updated = try await Self.send(api, .POST, Self.base + "/import?mode=valid_rows&key=house_no", body: ByteBuffer(data: update), type: "text/csv")
+            let u = try Self.json(updated)
+            #expect(u["updated"] as? Int == 1)
+            #expect(u["imported"] as? Int == 1)
+            let after = try Self.json(try await api.get(Self.base + "/records?q=1%2F1"))
+            let afterValues = (after["items"] as? [[String: Any]])?.first?["values"] as? [String: Any]
+            #expect(afterValues?["members"] as? Int == 9)
+            #expect(afterValues?["surveyed_on"] as? String == "2023-03-15")   // kept
+
+            #expect(try await Self.send(api, .POST, Self.base + "/import", body: ByteBuffer(), type: "text/csv").status == .badRequest)
+            #expect(try await Self.send(api, .POST, Self.base + "/import?mode=sometimes", body: ByteBuffer(string: "a\n1"), type: "text/csv").status == .badRequest)
+            let unrelated = try await Self.send(api, .POST, Self.base + "/import", body: ByteBuffer(string: "x,y\n1,2\n"), type: "text/csv")
+            #expect(unrelated.status == .unprocessableEntity)
+        }
+    }
+
+    @Test("Import XLSX; export CSV with BOM, XLSX, GeoJSON and JSON", arguments: Engine.available)
+    func xlsxAndExport(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let api = try await Self.setUp(app)
+            let file = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("hh-\(UUID().uuidString).xlsx")
+            let w = try XLSXWriter(url: file)
+            try w.writeHeader(["บ้านเลขที่", "จำนวนสมาชิก", "วันที่สำรวจ", "location"])
+            try w.writeRow([.text("5/1"), .number(3, raw: "3"), .date(try CalendarDay(year: 2024, month: 1, day: 31)), .text("14.68, 102.53")])
+            try w.writeRow([.text("5/2"), .number(1, raw: "1"), .empty, .empty])
+            try w.finish()
+            let data = try Data(contentsOf: file)
+            let imported = try await Self.send(api, .POST, Self.base + "/import?mode=all_or_nothing", body: ByteBuffer(data: data),
+                                               type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            #expect(imported.status == .ok, "\(imported.body)")
+            #expect(try Self.json(imported)["imported"] as? Int == 2)
+
+            let csv = try await api.get(Self.base + "/export?format=csv")
+            #expect(csv.status == .ok)
+            #expect(csv.body.hasPrefix("\u{FEFF}id,house_no"))
+            #expect(csv.body.contains("2024-01-31"))
+            let xlsx = try await api.get(Self.base + "/export?format=xlsx")
+            #expect(xlsx.headers.first(name: .contentType)?.contains("spreadsheetml") == true)
+            let sheet = try XLSXWorkbook(data: xlsx.bytes).rows()
+            #expect(sheet.first?.textValues.first == "บ้านเลขที่")
+            #expect(sheet.count == 3)
+            #expect(sheet.dropFirst().contains { $0.cells.contains(.date(try! CalendarDay(year: 2024, month: 1, day: 31))) })
+            let geo = try JSONSerialization.jsonObject(with: Data(try await api.get(Self.base + "/export?format=geojson").body.utf8)) as? [String: Any]
+            #expect(geo?["type"] as? String == "FeatureCollection")
+            let features = geo?["features"] as? [[String: Any]]
+            #expect(features?.count == 2)
+            let point = features?.compactMap { ($0["geometry"] as? [String: Any])?["coordinates"] as? [Double] }.first
+            #expect(point == [102.53, 14.68])
+            let json = try Self.json(try await api.get(Self.base + "/export?format=json&members=3"))
+            #expect((json["items"] as? [Any])?.count == 1)
+            #expect(try await api.get(Self.base + "/export?format=pdf").status == .badRequest)
+        }
+    }
+
+    @Test("Restore a whole dataset to a moment: undo a bad import, other datasets untouched", arguments: Engine.available)
+    func pointInTime(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let api = try await Self.setUp(app)
+            _ = try await Self.send(api, .POST, "/api/v1/t/nongki/datasets", json: #"{"slug": "wells", "title": {"th": "บ่อน้ำ", "en": "Wells"}, "fields": [{"key": "name", "type": "text"}]}"#)
+            _ = try await Self.send(api, .POST, "/api/v1/t/nongki/datasets/wells/records", json: #"{"name": "บ่อ 1"}"#)
+            let kept = try Self.json(try await Self.send(api, .POST, Self.base + "/records", json: #"{"house_no": "1", "members": 1}"#))
+            let keptID = try #require(kept["id"] as? String)
+            try await Task.sleep(for: .milliseconds(20))
+            let moment = ISO8601DateFormatter.withFraction.string(from: Date())
+            try await Task.sleep(for: .milliseconds(20))
+            _ = try await Self.send(api, .PATCH, Self.base + "/records/\(keptID)", json: #"{"members": 8}"#)
+            _ = try await Self.send(api, .POST, Self.base + "/import?mode=valid_rows", body: ByteBuffer(string: "house_no\n2\n3\n4\n"), type: "text/csv")
+            _ = try await Self.send(api, .POST, "/api/v1/t/nongki/datasets/wells/records", json: #"{"name": "บ่อ 2"}"#)
+            #expect(try Self.json(try await api.get(Self.base + "/records"))["total"] as? Int == 4)
+
+            let restored = try await Self.send(api, .POST, Self.base + "/restore?at=\(Browser.escape(moment))", json: nil)
+            #expect(restored.status == .ok, "\(restored.body)")
+            #expect(try Self.json(restored)["restored"] as? Int == 4)
+            let now = try Self.json(try await api.get(Self.base + "/records"))
+            #expect(now["total"] as? Int == 1)
+            #expect((((now["items"] as? [[String: Any]])?.first)?["values"] as? [String: Any])?["members"] as? Int == 1)
+            #expect(try Self.json(try await api.get("/api/v1/t/nongki/datasets/wells/records"))["total"] as? Int == 2)
+            // The undone rows wait in the trash, and the restore itself is in each record's history.
+            #expect(try Self.json(try await api.get(Self.base + "/trash"))["total"] as? Int == 3)
+            let history = try Self.json(try await api.get(Self.base + "/records/\(keptID)/history"))
+            #expect((history["items"] as? [[String: Any]])?.last?["action"] as? String == "restore-dataset")
+            #expect(try await Self.send(api, .POST, Self.base + "/restore?at=yesterday", json: nil).status == .badRequest)
+        }
+    }
+
+    @Test("Division staff edit their own division's datasets; executives read; volunteers see their villages", arguments: Engine.available)
+    func permissions(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let admin = try await Self.setUp(app)   // owned by the health division, where the demo staff member works
+            _ = try await Self.send(admin, .POST, "/api/v1/t/nongki/datasets", json: #"{"slug": "roads", "title": {"th": "ถนน", "en": "Roads"}, "division": "engineering", "fields": [{"key": "name", "type": "text"}]}"#)
+            let staff = try await Browser.withToken(app, "nongki", .staff)
+            #expect(try await Self.send(staff, .POST, Self.base + "/records", json: #"{"house_no": "s1"}"#).status == .created)
+            #expect(try await staff.get("/api/v1/t/nongki/datasets/roads").status == .notFound)
+            #expect(try await Self.send(staff, .POST, "/api/v1/t/nongki/datasets/roads/records", json: #"{"name": "x"}"#).status == .notFound)
+            let listed = try Self.json(try await staff.get("/api/v1/t/nongki/datasets"))
+            #expect((listed["items"] as? [[String: Any]])?.compactMap { $0["slug"] as? String } == ["households"])
+            let exec = try await Browser.withToken(app, "nongki", .executive)
+            #expect(try await exec.get("/api/v1/t/nongki/datasets/roads/records").status == .ok)
+            #expect(try await Self.send(exec, .POST, Self.base + "/records", json: #"{"house_no": "e1"}"#).status == .forbidden)
+
+            // Volunteers see the records of their own villages only.
+            let tenant = try await PlatformService(db: app.db, passwordCost: 4).tenant(slug: "nongki")
+            let villages = try await Village.query(on: app.db).filter(\.$tenantID == tenant.requireID()).sort(\.$number).all()
+            let volunteerUser = try await User.query(on: app.db).filter(\.$tenantID == tenant.requireID()).filter(\.$username == "volunteer").first()
+            let mine = try await UserVillage.query(on: app.db).filter(\.$userID == volunteerUser!.requireID()).all().map(\.villageID)
+            let other = try #require(villages.first { !mine.contains($0.id!) })
+            _ = try await Self.send(admin, .POST, "/api/v1/t/nongki/datasets", json: #"{"slug": "fever", "title": {"th": "ไข้", "en": "Fever"}, "fields": [{"key": "name", "type": "text"}, {"key": "village", "type": "village"}]}"#)
+            _ = try await Self.send(admin, .POST, "/api/v1/t/nongki/datasets/fever/records", json: #"{"name": "mine", "village": "\#(mine[0].uuidString)"}"#)
+            _ = try await Self.send(admin, .POST, "/api/v1/t/nongki/datasets/fever/records", json: #"{"name": "theirs", "village": "\#(other.id!.uuidString)"}"#)
+            let volunteer = try await Browser.withToken(app, "nongki", .volunteer)
+            let seen = try Self.json(try await volunteer.get("/api/v1/t/nongki/datasets/fever/records"))
+            #expect(seen["total"] as? Int == 1)
+            #expect(seen.description.contains("mine") && !seen.description.contains("theirs"))
+            #expect(try Self.json(try await volunteer.get("/api/v1/t/nongki/datasets/households/records"))["total"] as? Int == 0)
+        }
+    }
+}
+
+extension ISO8601DateFormatter {
+    nonisolated(unsafe) static let withFraction: ISO8601DateFormatter = {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f
+    }()
+}
