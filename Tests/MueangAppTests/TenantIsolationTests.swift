@@ -3,6 +3,7 @@ import Testing
 import Vapor
 import Fluent
 @testable import MueangApp
+import Datasets
 
 /// Walks every registered route as people of one municipality against another's data,
 /// and as each role against what it may not do.
@@ -20,7 +21,8 @@ struct TenantIsolationTests {
     ]
 
     struct Victim {
-        let ids: [String: UUID]   // first path segment after the tenant -> one of the victim's ids of that kind
+        let ids: [String: UUID]   // the path segment before `:id` -> one of the victim's ids of that kind
+        var dataset = "registry"
     }
 
     /// Gives the victim private data that must never show: a person, an audit entry, a token.
@@ -34,8 +36,22 @@ struct TenantIsolationTests {
         let division = try await Division.query(on: app.db).filter(\.$tenantID == tid).first()
         let village = try await Village.query(on: app.db).filter(\.$tenantID == tid).first()
         let token = try await APIToken.query(on: app.db).filter(\.$tenantID == tid).first()
+        // A private register with a live record, a record in the trash and a finished job.
+        let scope = TenantScope(tenantID: tid, db: app.db)
+        let registers = DatasetService(scope: scope, actor: "victim")
+        let dataset = try await registers.create(.init(slug: "registry", title: .init(th: "ทะเบียน", en: "Registry"), divisionSlug: "health",
+                                                     fields: [FieldDefinition(key: "name", type: .text)]))
+        let record = try await registers.createRecord(dataset, .json(["name": .string(secret)]))
+        let trashed = try await registers.createRecord(dataset, .json(["name": .string(secret + "-trash")]))
+        try await registers.trash(dataset, trashed)
+        let job = DatasetJob()
+        job.datasetID = try dataset.requireID(); job.kind = "import"; job.status = "done"; job.progress = 1
+        job.resultJSON = #"{"imported":1,"updated":0,"rejected":[{"row":2,"column":"name","reason":{"th":"\#(secret)","en":"x"}}]}"#
+        job.actor = "victim"; job.createdAt = Date()
+        try await scope.create(job)
         return Victim(ids: ["divisions": try division!.requireID(), "villages": try village!.requireID(),
-                            "users": try user.requireID(), "tokens": try token!.requireID()])
+                            "users": try user.requireID(), "tokens": try token!.requireID(),
+                            "records": try record.requireID(), "trash": try trashed.requireID(), "jobs": try job.requireID()])
     }
 
     /// Every row of the victim, as text, to prove nothing was written.
@@ -52,14 +68,19 @@ struct TenantIsolationTests {
         parts.append(try e.encode(try await UserVillage.query(on: app.db).filter(\.$tenantID == tid).sort(\.$id).all()))
         parts.append(try e.encode(try await APIToken.query(on: app.db).filter(\.$tenantID == tid).sort(\.$id).all()))
         parts.append(try e.encode(try await TenantAsset.query(on: app.db).filter(\.$tenantID == tid).sort(\.$id).all()))
+        parts.append(try e.encode(try await Dataset.query(on: app.db).filter(\.$tenantID == tid).sort(\.$id).all()))
+        parts.append(try e.encode(try await DatasetRecord.query(on: app.db).filter(\.$tenantID == tid).sort(\.$id).all()))
+        parts.append(try e.encode(try await RecordVersion.query(on: app.db).filter(\.$tenantID == tid).sort(\.$id).all()))
+        parts.append(try e.encode(try await RecordKey.query(on: app.db).filter(\.$tenantID == tid).sort(\.$id).all()))
         return parts.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "\n")
     }
 
-    static func path(_ entry: RouteEntry, tenant: String, ids: [String: UUID]) -> String {
+    static func path(_ entry: RouteEntry, tenant: String, ids: [String: UUID], dataset: String = "registry") -> String {
         let segments = entry.url.segments
         var out: [String] = []
         for (i, s) in segments.enumerated() {
             if s == ":tenant" { out.append(tenant) }
+            else if s == ":dataset" { out.append(dataset) }
             else if s == ":id" { out.append(ids[segments[i - 1]]?.uuidString.lowercased() ?? UUID().uuidString) }
             else { out.append(s) }
         }
@@ -72,7 +93,19 @@ struct TenantIsolationTests {
     }
 
     static func send(_ b: Browser, _ entry: RouteEntry, _ path: String) async throws -> Browser.Page {
-        entry.method == .GET ? try await b.get(path) : try await b.post(path, formFields)
+        switch entry.method {
+        case .GET: return try await b.get(path)
+        case .POST where !entry.isAPI: return try await b.post(path, formFields)
+        default:
+            // API writes get a body that would be valid, so only the checks can stop them.
+            var headers = HTTPHeaders()
+            headers.contentType = path.hasSuffix("/import") ? HTTPMediaType(type: "text", subType: "csv") : .json
+            let body = path.hasSuffix("/import") ? "name\nhijacked\n"
+                : path.hasSuffix("/datasets") ? #"{"slug": "hijack", "title": {"th": "x", "en": "x"}, "fields": [{"key": "name", "type": "text"}]}"#
+                : #"{"name": "hijacked"}"#
+            let query = path.hasSuffix("/restore") && path.contains("/records/") ? "?version=1" : path.hasSuffix("/restore") && !path.contains("/trash/") ? "?at=2000-01-01T00:00:00Z" : ""
+            return try await b.request(entry.method, path + query, headers: headers, body: ByteBuffer(string: body))
+        }
     }
 
     @Test("People of one municipality get 403/404 from every route of another, never its data", arguments: Engine.available)
@@ -108,10 +141,16 @@ struct TenantIsolationTests {
             let victimData = try await Self.prepareVictim(app)
             let before = try await Self.fingerprint(app)
             let admin = try await Browser.signedIn(app, Self.home, .admin)
+            let api = try await Browser.withToken(app, Self.home, .admin)
+            // The home tenant has a register of the same name, so only the foreign id can fail.
+            let home = try await PlatformService(db: app.db, passwordCost: 4).tenant(slug: Self.home)
+            _ = try await DatasetService(scope: TenantScope(tenantID: home.requireID(), db: app.db), actor: "home")
+                .create(.init(slug: "registry", title: .init(th: "ทะเบียน", en: "Registry"), fields: [FieldDefinition(key: "name", type: .text)]))
+            let before2 = try await Self.fingerprint(app)
             let idRoutes = app.routeCatalog.entries.filter { $0.url.segments.contains(":id") }
-            #expect(idRoutes.count >= 8)
+            #expect(idRoutes.count >= 15)
             for entry in idRoutes {
-                let page = try await Self.send(admin, entry, Self.path(entry, tenant: Self.home, ids: victimData.ids))
+                let page = try await Self.send(entry.isAPI ? api : admin, entry, Self.path(entry, tenant: Self.home, ids: victimData.ids))
                 #expect(page.status == .notFound, "\(entry.method) \(entry.url.path) with a foreign id → \(page.status)")
                 #expect(!page.body.contains(Self.secret))
             }
@@ -120,6 +159,7 @@ struct TenantIsolationTests {
                                                                          ("password", "12345678abc"), ("divisions[]", victimData.ids["divisions"]!.uuidString)])
             #expect(smuggled.status == .unprocessableEntity)
             #expect(try await Self.fingerprint(app) == before)
+            #expect(before == before2)
         }
     }
 
