@@ -28,6 +28,7 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
 
     let site = Site(app: app)
     site.global(.GET, .asset("app.css"), .public) { _ in StaticAssets.css() }
+    site.global(.GET, .asset("job.js"), .public) { _ in StaticAssets.jobScript() }
     PlatformController.register(site)
     AuthController.register(site)
     TenantHomeController.register(site)
@@ -38,6 +39,8 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     AuditController.register(site)
     TokensController.register(site)
     DatasetsAPIController.register(site)
+    DatasetPages.register(site)
+    DatasetPages.registerImport(site)
 }
 
 func configureDatabase(_ app: Application, _ config: AppConfig) throws {

@@ -11,7 +11,7 @@ import ThaiConventions
 @Suite("City database API")
 struct CityDatabaseAPITests {
     static let households = """
-    {"slug": "households", "title": {"th": "ครัวเรือน", "en": "Households"}, "division": "health",
+    {"slug": "hh", "title": {"th": "ครัวเรือน", "en": "Households"}, "division": "health",
      "fields": [{"key": "house_no", "type": "text", "required": true, "unique": true, "label": {"th": "บ้านเลขที่", "en": "House no."}},
                 {"key": "owner_id", "type": "thai_id", "label": {"th": "เลขประจำตัวประชาชนเจ้าบ้าน", "en": "Owner ID"}},
                 {"key": "members", "type": "integer", "min": 0, "label": {"th": "จำนวนสมาชิก", "en": "Members"}},
@@ -36,7 +36,7 @@ struct CityDatabaseAPITests {
         return api
     }
 
-    static let base = "/api/v1/t/nongki/datasets/households"
+    static let base = "/api/v1/t/nongki/datasets/hh"
 
     @Test("Create a dataset and records; invalid records are refused field by field", arguments: Engine.available)
     func records(engine: Engine) async throws {
@@ -252,7 +252,7 @@ struct CityDatabaseAPITests {
             #expect(try await staff.get("/api/v1/t/nongki/datasets/roads").status == .notFound)
             #expect(try await Self.send(staff, .POST, "/api/v1/t/nongki/datasets/roads/records", json: #"{"name": "x"}"#).status == .notFound)
             let listed = try Self.json(try await staff.get("/api/v1/t/nongki/datasets"))
-            #expect((listed["items"] as? [[String: Any]])?.compactMap { $0["slug"] as? String } == ["households"])
+            #expect((listed["items"] as? [[String: Any]])?.compactMap { $0["slug"] as? String } == ["hh", "households"])
             let exec = try await Browser.withToken(app, "nongki", .executive)
             #expect(try await exec.get("/api/v1/t/nongki/datasets/roads/records").status == .ok)
             #expect(try await Self.send(exec, .POST, Self.base + "/records", json: #"{"house_no": "e1"}"#).status == .forbidden)
@@ -270,7 +270,7 @@ struct CityDatabaseAPITests {
             let seen = try Self.json(try await volunteer.get("/api/v1/t/nongki/datasets/fever/records"))
             #expect(seen["total"] as? Int == 1)
             #expect(seen.description.contains("mine") && !seen.description.contains("theirs"))
-            #expect(try Self.json(try await volunteer.get("/api/v1/t/nongki/datasets/households/records"))["total"] as? Int == 0)
+            #expect(try Self.json(try await volunteer.get("/api/v1/t/nongki/datasets/hh/records"))["total"] as? Int == 0)
         }
     }
 }

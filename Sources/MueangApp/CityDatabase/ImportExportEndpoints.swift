@@ -65,9 +65,9 @@ enum DatasetImportEndpoint {
 
     /// Runs an import, turning an all-or-nothing rollback into its report.
     static func runImport(_ importer: ImportService, _ d: Dataset, _ source: any RowSource, _ mode: ImportMode, _ key: String?,
-                          progress: (@Sendable (Double) -> Void)? = nil, estimatedRows: Int = 0) async throws -> ImportResult {
+                          mapping: [String?]? = nil, progress: (@Sendable (Double) -> Void)? = nil, estimatedRows: Int = 0) async throws -> ImportResult {
         do {
-            return try await importer.run(d, source: source, mode: mode, keyField: key, progress: progress, estimatedRows: estimatedRows)
+            return try await importer.run(d, source: source, mode: mode, keyField: key, mapping: mapping, progress: progress, estimatedRows: estimatedRows)
         } catch let rolledBack as ImportService.RolledBack {
             return rolledBack.result
         } catch let e as TabularError {
@@ -136,6 +136,15 @@ enum DatasetImportEndpoint {
 
     static func startJob(_ req: Request, _ ctx: TenantContext, _ service: DatasetService, _ d: Dataset, _ source: any RowSource,
                          file: URL, mode: ImportMode, key: String?, size: Int) async throws -> Response {
+        let jobID = try await launch(req, ctx, service, d, source, file: file, mode: mode, key: key, mapping: nil, size: size)
+        struct Accepted: Content { let job: UUID }
+        return try await Accepted(job: jobID).encodeResponse(status: .accepted, for: req)
+    }
+
+    /// Runs the import in the background as a job whose progress and result can be polled,
+    /// so it survives a page reload. Returns the job id.
+    static func launch(_ req: Request, _ ctx: TenantContext, _ service: DatasetService, _ d: Dataset, _ source: any RowSource,
+                       file: URL, mode: ImportMode, key: String?, mapping: [String?]?, size: Int) async throws -> UUID {
         let job = DatasetJob()
         job.id = UUID()
         job.datasetID = try d.requireID(); job.kind = "import"; job.status = "running"; job.progress = 0
@@ -155,7 +164,7 @@ enum DatasetImportEndpoint {
             var status = "failed"
             var resultJSON: String?
             do {
-                let result = try await runImport(ImportService(service: background), d, source, mode, key,
+                let result = try await runImport(ImportService(service: background), d, source, mode, key, mapping: mapping,
                                                  progress: { registry.set(jobID, $0) }, estimatedRows: estimated)
                 status = "done"
                 resultJSON = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
@@ -174,8 +183,7 @@ enum DatasetImportEndpoint {
             }
             registry.finish(jobID)
         }
-        struct Accepted: Content { let job: UUID }
-        return try await Accepted(job: jobID).encodeResponse(status: .accepted, for: req)
+        return jobID
     }
 
     /// Lines in the file, counted fast, for the progress bar.

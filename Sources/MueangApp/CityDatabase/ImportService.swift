@@ -60,11 +60,11 @@ final class JobRegistry: Sendable {
 struct ImportService: Sendable {
     let service: DatasetService
 
-    func run(_ d: Dataset, source: any RowSource, mode: ImportMode, keyField: String?,
+    func run(_ d: Dataset, source: any RowSource, mode: ImportMode, keyField: String?, mapping chosen: [String?]? = nil,
              progress: (@Sendable (Double) -> Void)? = nil, estimatedRows: Int = 0) async throws -> ImportResult {
         let schema = try DatasetService.schema(of: d)
         let header = try source.header()
-        let mapping = Self.mapColumns(header, schema)
+        let mapping = try chosen.map { try Self.checked($0, header: header, schema) } ?? Self.mapColumns(header, schema)
         guard mapping.contains(where: { $0 != nil }) else {
             throw AppError.invalid(th: "ไม่มีคอลัมน์ใดตรงกับช่องของชุดข้อมูล (ใช้ชื่อช่องหรือป้ายชื่อเป็นหัวตาราง)",
                                    en: "No column matches a field of the dataset (use the field keys or labels as headers).")
@@ -178,6 +178,15 @@ struct ImportService: Sendable {
 
     /// Raised inside the transaction to undo an all-or-nothing import that had rejects.
     struct RolledBack: Error, Sendable { let result: ImportResult }
+
+    /// A mapping chosen by a person: one entry per column, each a field at most once.
+    static func checked(_ mapping: [String?], header: [String], _ schema: DatasetSchema) throws -> [String?] {
+        let keys = mapping.compactMap { $0 }
+        guard Set(keys).count == keys.count, keys.allSatisfy({ schema.field($0).map { !$0.archived } ?? false }) else {
+            throw AppError.invalid(th: "การจับคู่คอลัมน์ไม่ถูกต้อง: แต่ละช่องใช้ได้ครั้งเดียว", en: "Invalid column mapping: each field may be used once.")
+        }
+        return (0..<header.count).map { $0 < mapping.count ? mapping[$0] : nil }
+    }
 
     /// Columns matched by field key or label (Thai or English), as the schema suggests.
     static func mapColumns(_ header: [String], _ schema: DatasetSchema) -> [String?] {

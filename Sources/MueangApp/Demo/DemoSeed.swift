@@ -139,6 +139,8 @@ public struct DemoSeed: Sendable {
                     try await service.createUser(u, tenant: tenant)
                 }
             }
+            var datasets = DemoDatasets(seed: seed)
+            try await datasets.run(on: tx)
             if let op = logins.first(where: { $0.role == .operator }),
                try await User.query(on: tx).filter(\.$tenantID == nil).filter(\.$username == op.username).first() == nil {
                 try await service.createUser(.init(username: op.username, displayName: "ผู้ดูแลแพลตฟอร์มเมือง", password: op.password, role: .operator), tenant: nil)

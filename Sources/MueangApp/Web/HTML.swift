@@ -39,7 +39,11 @@ public struct HTML: ExpressibleByStringInterpolation, Sendable, CustomStringConv
 }
 
 extension Sequence {
-    func html(_ transform: (Element) -> HTML) -> HTML {
-        HTML(raw: map { transform($0).rendered }.joined())
+    func html(_ transform: (Element) throws -> HTML) rethrows -> HTML {
+        HTML(raw: try map { try transform($0).rendered }.joined())
     }
+}
+
+extension HTML {
+    static func + (a: HTML, b: HTML) -> HTML { HTML(raw: a.rendered + b.rendered) }
 }

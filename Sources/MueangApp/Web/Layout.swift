@@ -101,6 +101,7 @@ enum Layout {
             items.append((SiteURL.tenant(tenant.slug, .divisions).path, "กอง", "Divisions"))
             items.append((SiteURL.tenant(tenant.slug, .villages).path, "หมู่บ้าน/ชุมชน", "Villages"))
         }
+        if chrome.can(.readDatasets) { items.append((SiteURL.tenant(tenant.slug, .datasets).path, "ฐานข้อมูลเมือง", "City database")) }
         if chrome.can(.viewUsers) { items.append((SiteURL.tenant(tenant.slug, .users).path, "ผู้ใช้", "Users")) }
         if chrome.can(.manageSettings) { items.append((SiteURL.tenant(tenant.slug, .settings).path, "ตั้งค่า", "Settings")) }
         if chrome.can(.viewAuditLog) { items.append((SiteURL.tenant(tenant.slug, .audit).path, "บันทึกการใช้งาน", "Audit log")) }

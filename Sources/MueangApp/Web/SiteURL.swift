@@ -48,6 +48,11 @@ public enum SiteURL: Sendable, Equatable {
         case settings, logo
         case audit
         case tokens, tokenRevoke(RouteID)
+        case datasets, newDataset, dataset(RouteSlug), datasetRecords(RouteSlug)
+        case record(RouteSlug, RouteID), recordDelete(RouteSlug, RouteID), recordRestore(RouteSlug, RouteID)
+        case datasetTrash(RouteSlug), trashRestore(RouteSlug, RouteID)
+        case datasetImport(RouteSlug), importPreview(RouteSlug), job(RouteID), jobRejects(RouteID)
+        case datasetRestore(RouteSlug), datasetExport(RouteSlug)
 
         var segments: [String] {
             switch self {
@@ -68,6 +73,21 @@ public enum SiteURL: Sendable, Equatable {
             case .audit: ["audit"]
             case .tokens: ["tokens"]
             case .tokenRevoke(let id): ["tokens", id.segment, "revoke"]
+            case .datasets: ["datasets"]
+            case .newDataset: ["datasets", "new"]
+            case .dataset(let d): ["datasets", d.segment]
+            case .datasetRecords(let d): ["datasets", d.segment, "records"]
+            case .record(let d, let id): ["datasets", d.segment, "records", id.segment]
+            case .recordDelete(let d, let id): ["datasets", d.segment, "records", id.segment, "delete"]
+            case .recordRestore(let d, let id): ["datasets", d.segment, "records", id.segment, "restore"]
+            case .datasetTrash(let d): ["datasets", d.segment, "trash"]
+            case .trashRestore(let d, let id): ["datasets", d.segment, "trash", id.segment, "restore"]
+            case .datasetImport(let d): ["datasets", d.segment, "import"]
+            case .importPreview(let d): ["datasets", d.segment, "import", "preview"]
+            case .job(let id): ["jobs", id.segment]
+            case .jobRejects(let id): ["jobs", id.segment, "rejects.csv"]
+            case .datasetRestore(let d): ["datasets", d.segment, "restore"]
+            case .datasetExport(let d): ["datasets", d.segment, "export"]
             }
         }
     }

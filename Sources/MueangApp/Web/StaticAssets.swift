@@ -9,6 +9,30 @@ enum StaticAssets {
         return Response(status: .ok, headers: headers, body: .init(string: stylesheet))
     }
 
+    static func jobScript() -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "javascript", parameters: ["charset": "utf-8"])
+        return Response(status: .ok, headers: headers, body: .init(string: jobPoller))
+    }
+
+    /// Polls the job page as JSON and moves the progress bar; reloads when the job ends.
+    static let jobPoller = """
+    const bar = document.getElementById('job-progress');
+    async function poll() {
+      try {
+        const res = await fetch(location.pathname, { headers: { 'Accept': 'application/json' } });
+        if (res.ok) {
+          const job = await res.json();
+          bar.value = job.progress;
+          bar.textContent = Math.round(job.progress * 100) + '%';
+          if (job.status !== 'running') { location.reload(); return; }
+        }
+      } catch (e) { /* offline for a moment: try again */ }
+      setTimeout(poll, 700);
+    }
+    poll();
+    """
+
     static let stylesheet = """
     :root { --primary: #1d4f91; --accent: #f2a900; --ink: #1f2933; --muted: #616e7c; --bg: #f5f7fa; }
     * { box-sizing: border-box; }
@@ -48,6 +72,10 @@ enum StaticAssets {
     button, .button { background: var(--primary); color: #fff; border: none; cursor: pointer; padding: .5rem 1rem; border-radius: 6px; text-decoration: none; display: inline-block; }
     .danger button { background: #b42318; }
     .narrow { max-width: 420px; margin: 2rem auto; }
+    form.wide, .wide { max-width: none; }
+    .actions { margin: .5rem 0; gap: 1rem; align-items: center; }
+    progress { width: 100%; height: 1.4rem; }
+    del { color: #b42318; } ins { color: #1b5e20; text-decoration: none; }
     .notice { background: #fff8e1; border: 1px solid var(--accent); padding: .6rem .9rem; border-radius: 6px; }
     .error-text { color: #b42318; font-weight: 600; }
     .error h1 { color: #b42318; }

@@ -1,0 +1,443 @@
+import Vapor
+import Fluent
+import Datasets
+import Tabular
+import ThaiConventions
+
+/// The city database in the browser: design a dataset, browse and search its records, add and
+/// edit them with the same validation as the API, see each record's history, the trash, and
+/// import files with a preview, a column mapping and a downloadable list of rejected rows.
+enum DatasetPages {
+    static func register(_ site: Site) {
+        site.page(.GET, .datasets, .requires(.readDatasets), list)
+        site.page(.GET, .newDataset, .requires(.designDatasets)) { req, ctx in try await designer(req, ctx) }
+        site.page(.POST, .datasets, .requires(.designDatasets), create)
+        site.page(.GET, .dataset(.pattern), .requires(.readDatasets)) { req, ctx in try await browse(req, ctx) }
+        site.page(.POST, .datasetRecords(.pattern), .requires(.editRecords), createRecord)
+        site.page(.GET, .record(.pattern, .pattern), .requires(.readDatasets)) { req, ctx in try await record(req, ctx) }
+        site.page(.POST, .record(.pattern, .pattern), .requires(.editRecords), updateRecord)
+        site.page(.POST, .recordDelete(.pattern, .pattern), .requires(.editRecords), deleteRecord)
+        site.page(.POST, .recordRestore(.pattern, .pattern), .requires(.editRecords), restoreVersion)
+        site.page(.GET, .datasetTrash(.pattern), .requires(.editRecords), trash)
+        site.page(.POST, .trashRestore(.pattern, .pattern), .requires(.editRecords), restoreFromTrash)
+        site.page(.GET, .datasetImport(.pattern), .requires(.editRecords)) { req, ctx in try await importForm(req, ctx) }
+        site.page(.POST, .importPreview(.pattern), .requires(.editRecords), maxBody: "64mb", preview)
+        site.page(.POST, .datasetImport(.pattern), .requires(.editRecords), runImport)
+        site.page(.GET, .job(.pattern), .requires(.readDatasets), job)
+        site.page(.GET, .jobRejects(.pattern), .requires(.readDatasets), rejects)
+        site.page(.POST, .datasetRestore(.pattern), .requires(.editRecords), restoreDataset)
+    }
+
+    typealias Loaded = (service: DatasetService, access: DatasetAccess, dataset: Dataset, schema: DatasetSchema)
+
+    static func load(_ req: Request, _ ctx: TenantContext, write: Bool = false) async throws -> Loaded {
+        let user = try ctx.require(.readDatasets)
+        let service = DatasetService(scope: ctx.scope, actor: user.username)
+        let access = DatasetAccess(user: user)
+        guard let slug = req.parameters.get("dataset") else { throw AppError.notFound }
+        let d = try await service.dataset(slug)
+        guard access.canRead(d) else { throw AppError.notFound }
+        if write && !access.canWrite(d) { throw AppError.forbidden }
+        return (service, access, d, try DatasetService.schema(of: d))
+    }
+
+    static func title(_ d: Dataset, _ c: PageChrome) -> String { c.t(d.titleTH, d.titleEN) }
+    static func label(_ f: FieldDefinition, _ c: PageChrome) -> String { c.t(f.displayLabel) }
+    static func url(_ ctx: TenantContext, _ page: SiteURL.TenantPage) -> String { SiteURL.tenant(ctx.tenant.slug, page).path }
+
+    // MARK: List and design
+
+    static func list(_ req: Request, _ ctx: TenantContext) async throws -> Response {
+        let user = try ctx.require(.readDatasets)
+        let access = DatasetAccess(user: user)
+        let chrome = req.chrome(ctx, notice: notice(req))
+        let datasets = try await DatasetService(scope: ctx.scope, actor: user.username).datasets().filter(access.canRead)
+        let divisions = try await ctx.scope.query(Division.self).all()
+        var counts: [UUID: Int] = [:]
+        for d in datasets { counts[d.id!] = try await ctx.scope.query(DatasetRecord.self).filter(\.$datasetID == d.id!).filter(\.$deletedAt == nil).count() }
+        let rows = datasets.html { d in
+            let division = divisions.first { $0.id == d.divisionID }
+            return """
+            <tr><td><a href="\(url(ctx, .dataset(.slug(d.slug))))">\(title(d, chrome))</a></td>
+            <td>\(division.map { chrome.t($0.nameTH, $0.nameEN) } ?? "–")</td><td>\(counts[d.id!] ?? 0)</td></tr>
+            """
+        }
+        let canDesign = chrome.can(.designDatasets) && user.role != .staff || !(user.divisionIDs.isEmpty)
+        let body: HTML = """
+        <h1>\(chrome.t("ฐานข้อมูลเมือง", "City database"))</h1>
+        \(canDesign && chrome.can(.designDatasets) ? "<p><a class=\"button\" id=\"new-dataset\" href=\"\(url(ctx, .newDataset))\">\(chrome.t("สร้างชุดข้อมูลใหม่", "New dataset"))</a></p>" as HTML : .empty)
+        <div class="table-wrap"><table id="dataset-table"><thead><tr><th>\(chrome.t("ชุดข้อมูล", "Dataset"))</th><th>\(chrome.t("กอง", "Division"))</th><th>\(chrome.t("จำนวนระเบียน", "Records"))</th></tr></thead>
+        <tbody>\(rows)</tbody></table></div>
+        """
+        return htmlResponse(Layout.render(chrome, title: chrome.t("ฐานข้อมูลเมือง", "City database"), body))
+    }
+
+    static let designerRows = 10
+
+    static func designer(_ req: Request, _ ctx: TenantContext, error: LocalizedMessage? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let chrome = req.chrome(ctx, notice: error)
+        let user = try ctx.require(.designDatasets)
+        let divisions = try await ctx.scope.query(Division.self).sort(\.$sortOrder).all()
+            .filter { user.role != .staff || user.divisionIDs.contains($0.id!) }
+        let typeOptions = FieldType.allCases.html { t in "<option value=\"\(t.rawValue)\">\(chrome.t(t.label))</option>" }
+        let rows = (0..<designerRows).html { i in
+            """
+            <tr class="field-row">
+              <td><input name="fields[\(i)][key]" pattern="[a-z][a-z0-9_]{0,62}" placeholder="house_no" aria-label="key"></td>
+              <td><select name="fields[\(i)][type]">\(typeOptions)</select></td>
+              <td><input name="fields[\(i)][labelTH]" placeholder="บ้านเลขที่" aria-label="ป้ายชื่อ"></td>
+              <td><input name="fields[\(i)][labelEN]" placeholder="House no." aria-label="label"></td>
+              <td><input type="checkbox" name="fields[\(i)][required]" value="1" aria-label="required"></td>
+              <td><input type="checkbox" name="fields[\(i)][unique]" value="1" aria-label="unique"></td>
+              <td><input name="fields[\(i)][choices]" placeholder="ก, ข, ค" aria-label="choices"></td>
+              <td><input name="fields[\(i)][min]" size="6" aria-label="min"></td>
+              <td><input name="fields[\(i)][max]" size="6" aria-label="max"></td>
+              <td><input name="fields[\(i)][help]" aria-label="help"></td>
+            </tr>
+            """
+        }
+        let body: HTML = """
+        <h1>\(chrome.t("ออกแบบชุดข้อมูลใหม่", "Design a new dataset"))</h1>
+        <form method="post" action="\(url(ctx, .datasets))" class="stack wide" id="designer">
+          \(chrome.csrfField)
+          <div class="row">
+          <label>\(chrome.t("ชื่อภาษาไทย", "Thai title"))<input name="titleTH" required maxlength="200"></label>
+          <label>\(chrome.t("ชื่อภาษาอังกฤษ", "English title"))<input name="titleEN" maxlength="200"></label>
+          <label>\(chrome.t("รหัส (อักษรอังกฤษตัวเล็ก)", "Slug"))<input name="slug" required pattern="[a-z0-9-]{2,40}"></label>
+          <label>\(chrome.t("กองเจ้าของ", "Owning division"))<select name="division">\(user.role == .staff ? .empty : "<option value=\"\">–</option>" as HTML)\(divisions.html { "<option value=\"\($0.slug)\">\(chrome.t($0.nameTH, $0.nameEN))</option>" })</select></label>
+          <label>\(chrome.t("ฐานทางกฎหมาย (PDPA)", "Lawful basis (PDPA)"))<select name="lawfulBasis">
+            <option value="public-task">\(chrome.t("ภารกิจเพื่อประโยชน์สาธารณะ", "Public task"))</option>
+            <option value="public-health-duty">\(chrome.t("หน้าที่ด้านสาธารณสุข", "Public-health duty"))</option>
+            <option value="consent">\(chrome.t("ความยินยอม", "Consent"))</option>
+            <option value="contract">\(chrome.t("สัญญา", "Contract"))</option>
+            <option value="no-personal-data">\(chrome.t("ไม่มีข้อมูลส่วนบุคคล", "No personal data"))</option></select></label>
+          </div>
+          <label>\(chrome.t("คำอธิบาย", "Description"))<textarea name="description" rows="2"></textarea></label>
+          <div class="table-wrap"><table id="field-table"><thead><tr>
+            <th>\(chrome.t("รหัสช่อง", "Key"))</th><th>\(chrome.t("ชนิด", "Type"))</th><th>\(chrome.t("ป้ายชื่อ (ไทย)", "Label (Thai)"))</th><th>\(chrome.t("ป้ายชื่อ (อังกฤษ)", "Label (English)"))</th>
+            <th>\(chrome.t("ต้องกรอก", "Required"))</th><th>\(chrome.t("ไม่ซ้ำ", "Unique"))</th><th>\(chrome.t("ตัวเลือก", "Choices"))</th><th>min</th><th>max</th><th>\(chrome.t("คำแนะนำ", "Help"))</th></tr></thead>
+          <tbody>\(rows)</tbody></table></div>
+          <p class="muted">\(chrome.t("แถวที่ไม่มีรหัสช่องจะถูกข้าม", "Rows without a key are skipped."))</p>
+          <button type="submit" id="create-dataset">\(chrome.t("สร้างชุดข้อมูล", "Create dataset"))</button>
+        </form>
+        """
+        return htmlResponse(Layout.render(chrome, title: chrome.t("ออกแบบชุดข้อมูล", "Design a dataset"), body), status: status)
+    }
+
+    struct DesignForm: Content {
+        struct Row: Content {
+            var key: String?; var type: String?; var labelTH: String?; var labelEN: String?
+            var required: String?; var unique: String?; var choices: String?; var min: String?; var max: String?; var help: String?
+        }
+        var titleTH: String; var titleEN: String?; var slug: String; var division: String?; var lawfulBasis: String?
+        var description: String?; var fields: [Row]?
+    }
+
+    static func fieldDefinitions(_ rows: [DesignForm.Row]) throws -> [FieldDefinition] {
+        try rows.compactMap { row -> FieldDefinition? in
+            let key = (row.key ?? "").trimmingCharacters(in: .whitespaces)
+            guard !key.isEmpty else { return nil }
+            guard let type = FieldType(rawValue: row.type ?? "") else { throw AppError.invalid(th: "ชนิดช่องไม่ถูกต้อง", en: "Unknown field type.") }
+            var f = FieldDefinition(key: key, type: type)
+            let th = (row.labelTH ?? "").trimmingCharacters(in: .whitespaces), en = (row.labelEN ?? "").trimmingCharacters(in: .whitespaces)
+            if !th.isEmpty || !en.isEmpty { f.label = LocalizedMessage(th: th.isEmpty ? en : th, en: en.isEmpty ? th : en) }
+            f.required = row.required != nil
+            f.unique = row.unique != nil
+            f.choices = (row.choices ?? "").split(whereSeparator: { ",;|".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            func limit(_ raw: String?) -> FieldLimit? {
+                let t = ThaiDigits.toASCII((raw ?? "").trimmingCharacters(in: .whitespaces))
+                guard !t.isEmpty else { return nil }
+                return try? JSONDecoder().decode(FieldLimit.self, from: Data((Decimal(string: t) != nil ? t : "\"\(t)\"").utf8))
+            }
+            f.min = limit(row.min)
+            f.max = limit(row.max)
+            if let help = row.help, !help.isEmpty { f.help = LocalizedMessage(th: help, en: help) }
+            return f
+        }
+    }
+
+    static func create(_ req: Request, _ ctx: TenantContext) async throws -> Response {
+        let user = try ctx.require(.designDatasets)
+        do {
+            let form = try req.content.decode(DesignForm.self)
+            let fields = try fieldDefinitions(form.fields ?? [])
+            let division = (form.division ?? "").isEmpty ? nil : form.division
+            let divisionID = try await division.asyncMap { slug in try await ctx.scope.query(Division.self).filter(\.$slug == slug).first()?.id } ?? nil
+            guard DatasetAccess(user: user).canCreate(divisionID: divisionID) else { throw AppError.forbidden }
+            let service = DatasetService(scope: ctx.scope, actor: user.username)
+            let d = try await service.create(.init(slug: form.slug.trimmingCharacters(in: .whitespaces), title: .init(th: form.titleTH, en: form.titleEN ?? ""),
+                                                   divisionSlug: division, description: form.description ?? "", fields: fields,
+                                                   lawfulBasis: form.lawfulBasis ?? "public-task"))
+            try await req.audit("create", "dataset", id: d.slug, "designed dataset \(d.slug) with \(fields.count) fields")
+            return req.redirect(.tenant(ctx.tenant.slug, .dataset(.slug(d.slug))), notice: "created")
+        } catch let e as AppError where e.status == .unprocessableEntity || e.status == .conflict {
+            return try await designer(req, ctx, error: e.message, status: e.status)
+        }
+    }
+
+    // MARK: Browse and records
+
+    static func browse(_ req: Request, _ ctx: TenantContext, formErrors: [FieldError] = [], formValues: [String: String] = [:]) async throws -> Response {
+        let (service, access, d, schema) = try await load(req, ctx)
+        let chrome = req.chrome(ctx, notice: formErrors.isEmpty ? notice(req) : .init(th: "บันทึกไม่ได้: ตรวจสอบช่องที่มีข้อผิดพลาด", en: "Not saved: check the fields marked below."))
+        var q = DatasetService.RecordQuery()
+        q.limit = 50
+        q.offset = max(0, (try? req.query.get(Int.self, at: "offset")) ?? 0)
+        q.search = (try? req.query.get(String.self, at: "q")).flatMap { $0.isEmpty ? nil : $0 }
+        q.villages = access.villageScope(schema).map { ($0.field?.key, $0.villages) }
+        if let sort = try? req.query.get(String.self, at: "sort"), schema.field(sort) != nil {
+            q.sort = (sort, (try? req.query.get(String.self, at: "order")) == "desc")
+        }
+        let page = try await service.records(d, q)
+        try await DatasetsAPIController.auditPersonalRead(req, d, count: page.items.count)
+        let shown = Array(schema.activeFields.prefix(8))
+        let base = url(ctx, .dataset(.slug(d.slug)))
+        let search = q.search ?? ""
+        let headers = shown.html { f in
+            let desc = q.sort?.field == f.key && q.sort?.descending == false
+            return "<th><a href=\"\(base)?sort=\(f.key)&amp;order=\(desc ? "desc" : "asc")&amp;q=\(search.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")\">\(label(f, chrome))</a></th>"
+        }
+        let rows = try page.items.html { r in
+            let values = try DatasetService.values(r, schema)
+            return "<tr><td><a href=\"\(url(ctx, .record(.slug(d.slug), .id(r.id!))))\">\(chrome.t("เปิด", "Open"))</a></td>\(shown.html { f in "<td>\(values[f.key].map { display($0, f, chrome) } ?? "")</td>" })</tr>"
+        }
+        let canWrite = access.canWrite(d)
+        let villages = try await ctx.scope.query(Village.self).sort(\.$number).all()
+        let body: HTML = """
+        <h1 id="dataset-title">\(title(d, chrome))</h1>
+        <p class="muted">\(d.descriptionText)</p>
+        <nav class="row actions">
+          \(canWrite ? "<a class=\"button\" id=\"import-link\" href=\"\(url(ctx, .datasetImport(.slug(d.slug))))\">\(chrome.t("นำเข้าไฟล์", "Import a file"))</a><a href=\"\(url(ctx, .datasetTrash(.slug(d.slug))))\">\(chrome.t("ถังขยะ", "Trash"))</a>" as HTML : .empty)
+          <span>\(chrome.t("ส่งออก", "Export")): \(["csv", "xlsx", "geojson", "json"].html { f in "<a class=\"export\" href=\"\(url(ctx, .datasetExport(.slug(d.slug))))?format=\(f)&amp;q=\(search.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")\">\(f.uppercased())</a> " })</span>
+        </nav>
+        <form method="get" class="row card" id="search">
+          <label>\(chrome.t("ค้นหา", "Search"))<input name="q" value="\(search)" placeholder="\(chrome.t("ชื่อ เลขที่ ...", "name, number ..."))"></label>
+          <button type="submit">\(chrome.t("ค้นหา", "Search"))</button>
+        </form>
+        <p class="muted" id="record-count">\(chrome.t("พบ", "Found")) \(page.total) \(chrome.t("ระเบียน", "records"))</p>
+        <div class="table-wrap"><table id="record-table"><thead><tr><th></th>\(headers)</tr></thead><tbody>\(rows)</tbody></table></div>
+        <p class="row">
+          \(q.offset > 0 ? "<a href=\"\(base)?offset=\(max(0, q.offset - q.limit))&amp;q=\(search)\">← \(chrome.t("ก่อนหน้า", "Previous"))</a>" as HTML : .empty)
+          \(q.offset + q.limit < page.total ? "<a href=\"\(base)?offset=\(q.offset + q.limit)&amp;q=\(search)\">\(chrome.t("ถัดไป", "Next")) →</a>" as HTML : .empty)
+        </p>
+        \(canWrite ? recordForm(chrome, schema: schema, action: url(ctx, .datasetRecords(.slug(d.slug))), values: formValues, errors: formErrors, villages: villages, title: chrome.t("เพิ่มระเบียน", "Add a record")) : .empty)
+        """
+        return htmlResponse(Layout.render(chrome, title: title(d, chrome), body), status: formErrors.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    /// What a person reads for a value: BE dates, formatted IDs, Thai yes/no.
+    static func display(_ v: FieldValue, _ f: FieldDefinition, _ c: PageChrome) -> String {
+        switch v {
+        case .date(let day): c.lang == .th ? day.formatted(.thaiShort) : day.formatted(.english)
+        case .datetime(let date): c.dateTime(date)
+        case .boolean(let b): b ? c.t("ใช่", "Yes") : c.t("ไม่ใช่", "No")
+        case .thaiID(let id): id.formatted
+        case .point(let p): String(format: "%.5f, %.5f", p.lat, p.lon)
+        case .area: c.t("พื้นที่ (GeoJSON)", "Area (GeoJSON)")
+        default: v.text
+        }
+    }
+
+    /// The text a form shows for a stored value, in a form the parser reads back.
+    static func formText(_ v: FieldValue?) -> String {
+        guard let v else { return "" }
+        switch v {
+        case .date(let day): return "\(day.day)/\(day.month)/\(day.buddhistYear)"
+        default: return v.text
+        }
+    }
+
+    static func recordForm(_ c: PageChrome, schema: DatasetSchema, action: String, values: [String: String], errors: [FieldError],
+                           villages: [Village], title: String) -> HTML {
+        let inputs = schema.activeFields.html { f in
+            let name = "v[\(f.key)]"
+            let value = values[f.key] ?? ""
+            let error = errors.first { $0.field == f.key }
+            let control: HTML
+            switch f.type {
+            case .longText, .area: control = "<textarea name=\"\(name)\" rows=\"3\">\(value)</textarea>"
+            case .boolean:
+                control = "<select name=\"\(name)\"><option value=\"\"></option><option value=\"ใช่\"\(value == "ใช่" || value == "true" ? HTML(raw: " selected") : .empty)>\(c.t("ใช่", "Yes"))</option><option value=\"ไม่ใช่\"\(value == "ไม่ใช่" || value == "false" ? HTML(raw: " selected") : .empty)>\(c.t("ไม่ใช่", "No"))</option></select>"
+            case .choice:
+                control = "<select name=\"\(name)\"><option value=\"\"></option>\(f.choices.html { ch in "<option\(ch == value ? HTML(raw: " selected") : .empty)>\(ch)</option>" })</select>"
+            case .village:
+                control = "<select name=\"\(name)\"><option value=\"\"></option>\(villages.html { v in "<option value=\"\(v.id!.uuidString)\"\(v.id!.uuidString.lowercased() == value.lowercased() ? HTML(raw: " selected") : .empty)>\(VillagesController.label(v, c))</option>" })</select>"
+            case .date: control = "<input name=\"\(name)\" value=\"\(value)\" placeholder=\"15/03/2569\" inputmode=\"numeric\">"
+            case .integer, .decimal: control = "<input name=\"\(name)\" value=\"\(value)\" inputmode=\"decimal\">"
+            case .email: control = "<input name=\"\(name)\" value=\"\(value)\" type=\"email\">"
+            case .point: control = "<input name=\"\(name)\" value=\"\(value)\" placeholder=\"14.68, 102.53\">"
+            case .thaiID: control = "<input name=\"\(name)\" value=\"\(value)\" placeholder=\"1-2345-67890-12-1\" inputmode=\"numeric\">"
+            default: control = "<input name=\"\(name)\" value=\"\(value)\">"
+            }
+            return """
+            <label>\(label(f, c))\(f.required ? HTML(raw: " <span class=\"error-text\">*</span>") : .empty)\(control)
+            \(f.help.map { "<span class=\"muted\">\(c.t($0))</span>" as HTML } ?? .empty)
+            \(error.map { "<span class=\"error-text field-error\" data-field=\"\(f.key)\">\(c.t($0.message))</span>" as HTML } ?? .empty)</label>
+            """
+        }
+        return """
+        <form method="post" action="\(action)" class="stack card" id="record-form">
+          <h2>\(title)</h2>
+          \(c.csrfField)
+          \(inputs)
+          <button type="submit" id="save-record">\(c.t("บันทึก", "Save"))</button>
+        </form>
+        """
+    }
+
+    struct RecordForm: Content { var v: [String: String]? }
+
+    static func createRecord(_ req: Request, _ ctx: TenantContext) async throws -> Response {
+        let (service, _, d, _) = try await load(req, ctx, write: true)
+        let texts = try req.content.decode(RecordForm.self).v ?? [:]
+        do {
+            let r = try await service.createRecord(d, .text(texts))
+            try await req.audit("create", "dataset-record", id: r.id?.uuidString, "created a record in \(d.slug)")
+            return req.redirect(.tenant(ctx.tenant.slug, .dataset(.slug(d.slug))), notice: "created")
+        } catch let e as DatasetService.InvalidRecord {
+            return try await browse(req, ctx, formErrors: e.errors, formValues: texts)
+        }
+    }
+
+    static func record(_ req: Request, _ ctx: TenantContext, formErrors: [FieldError] = [], formValues: [String: String]? = nil) async throws -> Response {
+        let (service, access, d, schema) = try await load(req, ctx)
+        let r = try await service.record(d, req.parameters.get("id", as: UUID.self))
+        guard try DatasetsAPIController.visible(r, access, schema) else { throw AppError.notFound }
+        try await DatasetsAPIController.auditPersonalRead(req, d, count: 1, id: r.id?.uuidString)
+        let chrome = req.chrome(ctx, notice: formErrors.isEmpty ? notice(req) : .init(th: "บันทึกไม่ได้: ตรวจสอบช่องที่มีข้อผิดพลาด", en: "Not saved: check the fields marked below."))
+        let values = try DatasetService.values(r, schema)
+        let versions = try await service.history(r)
+        let canWrite = access.canWrite(d)
+        let villages = try await ctx.scope.query(Village.self).sort(\.$number).all()
+        let rid = try r.requireID()
+        let table = schema.activeFields.html { f in "<tr><th>\(label(f, chrome))</th><td>\(values[f.key].map { display($0, f, chrome) } ?? "–")</td></tr>" }
+        var previous: RecordValues = [:]
+        var historyRows: [HTML] = []
+        for v in versions {
+            let now = (try? schema.decodeValues(from: Data(v.valuesJSON.utf8))) ?? [:]
+            let changed = Set(previous.keys).union(now.keys).filter { previous[$0] != now[$0] }.sorted()
+            let diff = changed.html { key in
+                let f = schema.field(key) ?? FieldDefinition(key: key, type: .text)
+                return "<li><strong>\(label(f, chrome))</strong>: <del>\(previous[key].map { display($0, f, chrome) } ?? "–")</del> → <ins>\(now[key].map { display($0, f, chrome) } ?? "–")</ins></li>"
+            }
+            historyRows.append("""
+            <tr><td>\(v.version)</td><td>\(chrome.dateTime(v.at))</td><td>\(v.actor)</td><td>\(v.action)\(v.deleted ? HTML(raw: " 🗑") : .empty)</td><td><ul class="plain">\(diff)</ul></td>
+            <td>\(canWrite && v.version != r.version ? """
+            <form method="post" action="\(url(ctx, .recordRestore(.slug(d.slug), .id(rid))))?version=\(v.version)">\(chrome.csrfField)<button type="submit">\(chrome.t("คืนค่ารุ่นนี้", "Restore this version"))</button></form>
+            """ as HTML : .empty)</td></tr>
+            """)
+            previous = now
+        }
+        let point = schema.activeFields.first { $0.type == .point }.flatMap { values[$0.key] }
+        var map: HTML = .empty
+        if case .point(let p)? = point {
+            map = """
+            <p><a href="https://www.openstreetmap.org/?mlat=\(String(p.lat))&amp;mlon=\(String(p.lon))#map=17/\(String(p.lat))/\(String(p.lon))" rel="noopener" target="_blank">\(chrome.t("ดูตำแหน่งบนแผนที่", "See it on a map")) (\(String(format: "%.5f, %.5f", p.lat, p.lon)))</a></p>
+            """
+        }
+        let form = formValues ?? Dictionary(uniqueKeysWithValues: schema.activeFields.map { ($0.key, formText(values[$0.key])) })
+        let body: HTML = """
+        <p><a href="\(url(ctx, .dataset(.slug(d.slug))))">← \(title(d, chrome))</a></p>
+        <h1>\(chrome.t("ระเบียน", "Record")) <span class="muted">v\(r.version)</span></h1>
+        <div class="table-wrap"><table id="record-values">\(table)</table></div>
+        \(map)
+        \(canWrite ? recordForm(chrome, schema: schema, action: url(ctx, .record(.slug(d.slug), .id(rid))), values: form, errors: formErrors, villages: villages, title: chrome.t("แก้ไข", "Edit")) : .empty)
+        <h2>\(chrome.t("ประวัติการแก้ไข", "History"))</h2>
+        <div class="table-wrap"><table id="history"><thead><tr><th>#</th><th>\(chrome.t("เวลา", "When"))</th><th>\(chrome.t("โดย", "Who"))</th><th>\(chrome.t("การกระทำ", "Action"))</th><th>\(chrome.t("สิ่งที่เปลี่ยน", "Changes"))</th><th></th></tr></thead>
+        <tbody>\(historyRows)</tbody></table></div>
+        \(canWrite ? "<form method=\"post\" action=\"\(url(ctx, .recordDelete(.slug(d.slug), .id(rid))))\" class=\"danger\">\(chrome.csrfField)<button type=\"submit\" id=\"delete-record\">\(chrome.t("ย้ายไปถังขยะ", "Move to trash"))</button></form>" as HTML : .empty)
+        """
+        return htmlResponse(Layout.render(chrome, title: chrome.t("ระเบียน", "Record"), body), status: formErrors.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    static func updateRecord(_ req: Request, _ ctx: TenantContext) async throws -> Response {
+        let (service, _, d, _) = try await load(req, ctx, write: true)
+        let r = try await service.record(d, req.parameters.get("id", as: UUID.self))
+        let texts = try req.content.decode(RecordForm.self).v ?? [:]
+        do {
+            // A field emptied in the form is cleared, not kept: send every field the form shows.
+            _ = try await service.updateRecord(d, r, .text(texts))
+            try await req.audit("update", "dataset-record", id: r.id?.uuidString, "updated a record of \(d.slug)")
+            return req.redirect(.tenant(ctx.tenant.slug, .record(.slug(d.slug), .id(try r.requireID()))), notice: "saved")
+        } catch let e as DatasetService.InvalidRecord {
+            return try await record(req, ctx, formErrors: e.errors, formValues: texts)
+        }
+    }
+
+    static func deleteRecord(_ req: Request, _ ctx: TenantContext) async throws -> Response {
+        let (service, _, d, _) = try await load(req, ctx, write: true)
+        let r = try await service.record(d, req.parameters.get("id", as: UUID.self))
+        try await service.trash(d, r)
+        try await req.audit("delete", "dataset-record", id: r.id?.uuidString, "moved a record of \(d.slug) to the trash")
+        return req.redirect(.tenant(ctx.tenant.slug, .dataset(.slug(d.slug))), notice: "deleted")
+    }
+
+    static func restoreVersion(_ req: Request, _ ctx: TenantContext) async throws -> Response {
+        let (service, _, d, _) = try await load(req, ctx, write: true)
+        let r = try await service.record(d, req.parameters.get("id", as: UUID.self), includeDeleted: true)
+        guard let version = try? req.query.get(Int.self, at: "version") else { throw AppError(.badRequest, th: "ไม่ระบุรุ่น", en: "No version given.") }
+        do {
+            _ = try await service.restoreVersion(d, r, version: version)
+        } catch let e as DatasetService.InvalidRecord {
+            throw AppError.invalid(th: e.errors.map(\.message.th).joined(separator: "; "), en: e.errors.map(\.message.en).joined(separator: "; "))
+        }
+        try await req.audit("update", "dataset-record", id: r.id?.uuidString, "restored version \(version)")
+        return req.redirect(.tenant(ctx.tenant.slug, .record(.slug(d.slug), .id(try r.requireID()))), notice: "saved")
+    }
+
+    static func trash(_ req: Request, _ ctx: TenantContext) async throws -> Response {
+        let (service, _, d, schema) = try await load(req, ctx, write: true)
+        let chrome = req.chrome(ctx, notice: notice(req))
+        var q = DatasetService.RecordQuery()
+        q.deleted = true
+        q.limit = 200
+        let page = try await service.records(d, q)
+        let shown = Array(schema.activeFields.prefix(5))
+        let rows = try page.items.html { r in
+            let values = try DatasetService.values(r, schema)
+            return """
+            <tr>\(shown.html { f in "<td>\(values[f.key].map { display($0, f, chrome) } ?? "")</td>" })<td>\(r.deletedAt.map(chrome.dateTime) ?? "")</td><td>\(r.updatedBy)</td>
+            <td><form method="post" action="\(url(ctx, .trashRestore(.slug(d.slug), .id(r.id!))))">\(chrome.csrfField)<button type="submit">\(chrome.t("กู้คืน", "Restore"))</button></form></td></tr>
+            """
+        }
+        let body: HTML = """
+        <p><a href="\(url(ctx, .dataset(.slug(d.slug))))">← \(title(d, chrome))</a></p>
+        <h1>\(chrome.t("ถังขยะ", "Trash")): \(title(d, chrome))</h1>
+        <div class="table-wrap"><table id="trash-table"><thead><tr>\(shown.html { "<th>\(label($0, chrome))</th>" })<th>\(chrome.t("ลบเมื่อ", "Deleted"))</th><th>\(chrome.t("โดย", "By"))</th><th></th></tr></thead><tbody>\(rows)</tbody></table></div>
+        <form method="post" action="\(url(ctx, .datasetRestore(.slug(d.slug))))" class="row card" id="restore-dataset">
+          \(chrome.csrfField)
+          <label>\(chrome.t("คืนทั้งชุดข้อมูลให้เหมือนเมื่อ (วันที่ เวลา)", "Put the whole dataset back as it was at (date, time)"))<input name="day" placeholder="15/03/2569" required></label>
+          <label>\(chrome.t("เวลา", "Time"))<input name="time" placeholder="14:30" value="00:00"></label>
+          <button type="submit">\(chrome.t("คืนค่าชุดข้อมูล", "Restore dataset"))</button>
+        </form>
+        """
+        return htmlResponse(Layout.render(chrome, title: chrome.t("ถังขยะ", "Trash"), body))
+    }
+
+    static func restoreFromTrash(_ req: Request, _ ctx: TenantContext) async throws -> Response {
+        let (service, _, d, _) = try await load(req, ctx, write: true)
+        let r = try await service.record(d, req.parameters.get("id", as: UUID.self), includeDeleted: true)
+        guard r.deletedAt != nil else { throw AppError(.conflict, th: "ระเบียนนี้ไม่ได้อยู่ในถังขยะ", en: "This record is not in the trash.") }
+        do { _ = try await service.restoreFromTrash(d, r) } catch let e as DatasetService.InvalidRecord {
+            throw AppError.invalid(th: e.errors.map(\.message.th).joined(separator: "; "), en: e.errors.map(\.message.en).joined(separator: "; "))
+        }
+        try await req.audit("update", "dataset-record", id: r.id?.uuidString, "restored a record of \(d.slug) from the trash")
+        return req.redirect(.tenant(ctx.tenant.slug, .datasetTrash(.slug(d.slug))), notice: "saved")
+    }
+
+    static func restoreDataset(_ req: Request, _ ctx: TenantContext) async throws -> Response {
+        let (service, _, d, _) = try await load(req, ctx, write: true)
+        struct Form: Content { var day: String; var time: String? }
+        let form = try req.content.decode(Form.self)
+        let day: CalendarDay
+        do { day = try CalendarDay.parse(form.day) } catch { throw AppError.invalid(th: error.message.th, en: error.message.en) }
+        let parts = ThaiDigits.toASCII(form.time ?? "0:00").split(separator: ":").compactMap { Int($0) }
+        guard parts.count >= 1, (0..<24).contains(parts[0]), parts.count < 2 || (0..<60).contains(parts[1]) else {
+            throw AppError.invalid(th: "เวลาไม่ถูกต้อง (ชั่วโมง:นาที)", en: "Invalid time (hours:minutes).")
+        }
+        let moment = BangkokTime.startOfDay(day).addingTimeInterval(TimeInterval(parts[0] * 3600 + (parts.count > 1 ? parts[1] * 60 : 0)))
+        let changed = try await service.restoreDataset(d, at: moment)
+        try await req.audit("update", "dataset", id: d.slug, "restored dataset \(d.slug) to \(day.iso8601) \(form.time ?? ""): \(changed) changed")
+        return req.redirect(.tenant(ctx.tenant.slug, .dataset(.slug(d.slug))), notice: "saved")
+    }
+}
