@@ -1,0 +1,104 @@
+"""A division officer in headless Chromium: design a dataset, import a file with a bad row,
+download the rejects, fix the file and import again."""
+import csv
+import io
+import os
+import tempfile
+
+import requests
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from test_browser import browser  # noqa: F401  (the shared headless Chromium fixture)
+
+
+def sign_in(driver, demo, tenant, role):
+    user, password = demo.logins()[(tenant, role)]
+    driver.get(f"{demo.base}/t/{tenant}/login")
+    driver.find_element(By.ID, "username").send_keys(user)
+    driver.find_element(By.ID, "password").send_keys(password)
+    driver.find_element(By.ID, "login-submit").click()
+    WebDriverWait(driver, 15).until(EC.presence_of_element_located((By.ID, "logout")))
+
+
+def wait_done(driver):
+    # The page reloads itself when the job ends, so elements may go stale while we look.
+    WebDriverWait(driver, 60, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)).until(
+        lambda d: d.find_element(By.ID, "job-status").get_attribute("data-status") != "running")
+
+
+def test_design_import_rejects_fix_reimport(demo, browser):  # noqa: F811
+    sign_in(browser, demo, "lahansai", "staff")
+    browser.get(f"{demo.base}/t/lahansai/datasets")
+    browser.find_element(By.ID, "new-dataset").click()
+    browser.find_element(By.NAME, "titleTH").send_keys("ทะเบียนผู้สูงอายุ")
+    browser.find_element(By.NAME, "titleEN").send_keys("Elderly register")
+    browser.find_element(By.NAME, "slug").send_keys("elderly")
+    rows = [("citizen_id", "thai_id", "เลขประจำตัวประชาชน", "National ID", True, True),
+            ("name", "text", "ชื่อ-สกุล", "Name", True, False),
+            ("born_on", "date", "วันเกิด", "Born on", False, False),
+            ("allowance", "decimal", "เบี้ยยังชีพ", "Allowance", False, False)]
+    for i, (key, typ, th, en, required, unique) in enumerate(rows):
+        browser.find_element(By.NAME, f"fields[{i}][key]").send_keys(key)
+        Select(browser.find_element(By.NAME, f"fields[{i}][type]")).select_by_value(typ)
+        browser.find_element(By.NAME, f"fields[{i}][labelTH]").send_keys(th)
+        browser.find_element(By.NAME, f"fields[{i}][labelEN]").send_keys(en)
+        if required:
+            browser.find_element(By.NAME, f"fields[{i}][required]").click()
+        if unique:
+            browser.find_element(By.NAME, f"fields[{i}][unique]").click()
+    browser.find_element(By.ID, "create-dataset").click()
+    WebDriverWait(browser, 15).until(EC.text_to_be_present_in_element((By.ID, "dataset-title"), "ทะเบียนผู้สูงอายุ"))
+
+    # A TIS-620 file with Thai headers, Thai digits, BE dates, and one bad national ID on row 3.
+    good = [("1103702021334", "นายสมหมาย ใจงาม", "๑๒/๐๔/๒๔๙๘", "๖๐๐"),
+            ("3100600123450", "นางบุญเรือน ศรีสุข", "1 ม.ค. 2490", "800")]
+    bad = ("1234567890123", "นางสาวผิด พลาด", "3/3/2495", "600")
+    path = os.path.join(tempfile.mkdtemp(), "elderly.csv")
+
+    def write(rows_):
+        text = "เลขประจำตัวประชาชน,ชื่อ-สกุล,วันเกิด,เบี้ยยังชีพ\r\n" + "".join(",".join(r) + "\r\n" for r in rows_)
+        with open(path, "wb") as f:
+            f.write(text.encode("cp874"))
+
+    write([good[0], bad, good[1]])
+    browser.find_element(By.ID, "import-link").click()
+    browser.find_element(By.ID, "import-file").send_keys(path)
+    browser.find_element(By.ID, "upload").click()
+    preview = WebDriverWait(browser, 15).until(EC.presence_of_element_located((By.ID, "preview")))
+    assert "นายสมหมาย ใจงาม" in preview.text
+    mapped = [Select(s).first_selected_option.get_attribute("value") for s in browser.find_elements(By.CSS_SELECTOR, "select.mapping")]
+    assert mapped == ["citizen_id", "name", "born_on", "allowance"]
+    browser.find_element(By.ID, "run-import").click()   # all-or-nothing
+    wait_done(browser)
+    assert browser.find_element(By.ID, "imported").text == "0"
+    assert browser.find_element(By.ID, "rejected-count").text == "1"
+    assert "3" in browser.find_element(By.ID, "rejects").text
+
+    href = browser.find_element(By.ID, "download-rejects").get_attribute("href")
+    session = requests.Session()
+    for c in browser.get_cookies():
+        session.cookies.set(c["name"], c["value"])
+    rejects = session.get(href)
+    assert rejects.status_code == 200 and rejects.content.startswith(b"\xef\xbb\xbf")
+    rows_ = list(csv.reader(io.StringIO(rejects.content.decode("utf-8-sig"))))
+    assert rows_[0] == ["row", "column", "reason_th", "reason_en"]
+    assert rows_[1][0] == "3" and rows_[1][1] == "citizen_id"
+
+    browser.get(f"{demo.base}/t/lahansai/datasets/elderly")
+    assert "0" in browser.find_element(By.ID, "record-count").text
+
+    # The officer corrects the national ID on row 3 and imports the whole file again.
+    write([good[0], ("1101700000010", bad[1], bad[2], bad[3]), good[1]])
+    browser.find_element(By.ID, "import-link").click()
+    browser.find_element(By.ID, "import-file").send_keys(path)
+    browser.find_element(By.ID, "upload").click()
+    WebDriverWait(browser, 15).until(EC.presence_of_element_located((By.ID, "run-import"))).click()
+    wait_done(browser)
+    assert browser.find_element(By.ID, "imported").text == "3", browser.find_element(By.ID, "job-result").text
+    browser.get(f"{demo.base}/t/lahansai/datasets/elderly")
+    table = browser.find_element(By.ID, "record-table").text
+    assert "นายสมหมาย ใจงาม" in table and "12 เม.ย. 2498" in table
+    assert "3" in browser.find_element(By.ID, "record-count").text
