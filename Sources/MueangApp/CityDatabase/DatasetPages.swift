@@ -191,6 +191,8 @@ enum DatasetPages {
         let page = try await service.records(d, q)
         try await DatasetsAPIController.auditPersonalRead(req, d, count: page.items.count)
         let shown = Array(schema.activeFields.prefix(8))
+        let villages = try await ctx.scope.query(Village.self).sort(\.$number).all()
+        let names = Dictionary(uniqueKeysWithValues: villages.map { ($0.id!, VillagesController.label($0, chrome)) })
         let base = url(ctx, .dataset(.slug(d.slug)))
         let search = q.search ?? ""
         let headers = shown.html { f in
@@ -199,10 +201,9 @@ enum DatasetPages {
         }
         let rows = try page.items.html { r in
             let values = try DatasetService.values(r, schema)
-            return "<tr><td><a href=\"\(url(ctx, .record(.slug(d.slug), .id(r.id!))))\">\(chrome.t("เปิด", "Open"))</a></td>\(shown.html { f in "<td>\(values[f.key].map { display($0, f, chrome) } ?? "")</td>" })</tr>"
+            return "<tr><td><a href=\"\(url(ctx, .record(.slug(d.slug), .id(r.id!))))\">\(chrome.t("เปิด", "Open"))</a></td>\(shown.html { f in "<td>\(values[f.key].map { display($0, f, chrome, villages: names) } ?? "")</td>" })</tr>"
         }
         let canWrite = access.canWrite(d)
-        let villages = try await ctx.scope.query(Village.self).sort(\.$number).all()
         let body: HTML = """
         <h1 id="dataset-title">\(title(d, chrome))</h1>
         <p class="muted">\(d.descriptionText)</p>
@@ -226,8 +227,9 @@ enum DatasetPages {
     }
 
     /// What a person reads for a value: BE dates, formatted IDs, Thai yes/no.
-    static func display(_ v: FieldValue, _ f: FieldDefinition, _ c: PageChrome) -> String {
+    static func display(_ v: FieldValue, _ f: FieldDefinition, _ c: PageChrome, villages: [UUID: String] = [:]) -> String {
         switch v {
+        case .village(let id): villages[id] ?? c.t("(หมู่บ้านที่ถูกลบ)", "(removed village)")
         case .date(let day): c.lang == .th ? day.formatted(.thaiShort) : day.formatted(.english)
         case .datetime(let date): c.dateTime(date)
         case .boolean(let b): b ? c.t("ใช่", "Yes") : c.t("ไม่ใช่", "No")
@@ -309,8 +311,9 @@ enum DatasetPages {
         let versions = try await service.history(r)
         let canWrite = access.canWrite(d)
         let villages = try await ctx.scope.query(Village.self).sort(\.$number).all()
+        let names = Dictionary(uniqueKeysWithValues: villages.map { ($0.id!, VillagesController.label($0, chrome)) })
         let rid = try r.requireID()
-        let table = schema.activeFields.html { f in "<tr><th>\(label(f, chrome))</th><td>\(values[f.key].map { display($0, f, chrome) } ?? "–")</td></tr>" }
+        let table = schema.activeFields.html { f in "<tr><th>\(label(f, chrome))</th><td>\(values[f.key].map { display($0, f, chrome, villages: names) } ?? "–")</td></tr>" }
         var previous: RecordValues = [:]
         var historyRows: [HTML] = []
         for v in versions {
@@ -318,7 +321,7 @@ enum DatasetPages {
             let changed = Set(previous.keys).union(now.keys).filter { previous[$0] != now[$0] }.sorted()
             let diff = changed.html { key in
                 let f = schema.field(key) ?? FieldDefinition(key: key, type: .text)
-                return "<li><strong>\(label(f, chrome))</strong>: <del>\(previous[key].map { display($0, f, chrome) } ?? "–")</del> → <ins>\(now[key].map { display($0, f, chrome) } ?? "–")</ins></li>"
+                return "<li><strong>\(label(f, chrome))</strong>: <del>\(previous[key].map { display($0, f, chrome, villages: names) } ?? "–")</del> → <ins>\(now[key].map { display($0, f, chrome, villages: names) } ?? "–")</ins></li>"
             }
             historyRows.append("""
             <tr><td>\(v.version)</td><td>\(chrome.dateTime(v.at))</td><td>\(v.actor)</td><td>\(v.action)\(v.deleted ? HTML(raw: " 🗑") : .empty)</td><td><ul class="plain">\(diff)</ul></td>
