@@ -2,7 +2,7 @@
 # Installs what Mueang needs on a fresh machine of this kind (Debian, root, Swift preinstalled).
 #   --demo  what the demo needs (Thai fonts, Leaflet, Chart.js)
 #   --test  also PostgreSQL 15 + PostGIS, headless Chromium and its driver, wrk, and the
-#           Python test tools (selenium, pytest, requests)
+#           Python test tools (selenium, pytest, requests, schemathesis, openapi-spec-validator)
 set -euo pipefail
 want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
@@ -22,7 +22,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 if [ $want_test = 1 ]; then
-    python3 - <<'PY' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check selenium pytest requests
-import selenium, pytest, requests
+    python3 - <<'PY' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check selenium pytest requests schemathesis openapi-spec-validator
+import selenium, pytest, requests, schemathesis, openapi_spec_validator
 PY
 fi

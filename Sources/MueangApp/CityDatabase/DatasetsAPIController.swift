@@ -168,11 +168,22 @@ enum DatasetsAPIController {
 
     static let reserved: Set<String> = ["limit", "offset", "q", "sort", "order"]
 
+    /// `?limit=` (1-1000, default 50) and `?offset=` (0 or more): anything else is a 400, not a guess.
+    static func paging(_ req: Request) throws -> (limit: Int, offset: Int) {
+        func number(_ key: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+            guard let raw = try? req.query.get(String.self, at: key) else { return value }
+            guard let n = ThaiDigits.parseInteger(raw), range.contains(n) else {
+                throw AppError(.badRequest, th: "\(key) ต้องเป็นตัวเลข \(range.lowerBound)-\(range.upperBound)", en: "\(key) must be a number from \(range.lowerBound) to \(range.upperBound).")
+            }
+            return n
+        }
+        return (try number("limit", default: 50, range: 1...1000), try number("offset", default: 0, range: 0...Int(Int32.max)))
+    }
+
     static func records(_ req: Request, _ ctx: TenantContext) async throws -> Response {
         let (service, access, d, schema) = try await dataset(req, ctx)
         var q = DatasetService.RecordQuery()
-        q.limit = max(1, min((try? req.query.get(Int.self, at: "limit")) ?? 50, 1000))
-        q.offset = max(0, (try? req.query.get(Int.self, at: "offset")) ?? 0)
+        (q.limit, q.offset) = try paging(req)
         q.search = try? req.query.get(String.self, at: "q")
         q.villages = villageFilter(access, schema)
         let params = (try? req.query.decode([String: String].self)) ?? [:]
@@ -273,8 +284,7 @@ enum DatasetsAPIController {
         let (service, _, d, schema) = try await dataset(req, ctx, write: true)
         var q = DatasetService.RecordQuery()
         q.deleted = true
-        q.limit = max(1, min((try? req.query.get(Int.self, at: "limit")) ?? 50, 1000))
-        q.offset = max(0, (try? req.query.get(Int.self, at: "offset")) ?? 0)
+        (q.limit, q.offset) = try paging(req)
         let page = try await service.records(d, q)
         return try await List(items: try page.items.map { try out($0, schema) }, total: page.total).encodeResponse(for: req)
     }

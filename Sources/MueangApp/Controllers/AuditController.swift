@@ -25,7 +25,7 @@ enum AuditController {
             from = try day("from")
             to = try day("to")
             action = (try? req.query.get(String.self, at: "action")).flatMap { $0.isEmpty ? nil : String($0.prefix(40)) }
-            offset = max(0, min((try? req.query.get(Int.self, at: "offset")) ?? 0, 10_000_000))
+            offset = try DatasetsAPIController.paging(req).offset
         }
 
         func apply(_ q: QueryBuilder<AuditEntry>) -> QueryBuilder<AuditEntry> {

@@ -77,7 +77,7 @@ enum SettingsController {
             t.displayNameTH = th; t.displayNameEN = en; t.primaryColor = primary; t.accentColor = accent
             t.defaultLanguage = lang.rawValue
             t.modules = PlatformModule.allCases.filter(Set(modules).contains).map(\.rawValue).joined(separator: ",")
-            try await req.db.transaction { tx in
+            try await TenantScope.writeTransaction(on: req.db) { tx in
                 try await t.update(on: tx)
                 try await req.audit("update", "settings", id: t.slug, "\(before) → \(th) \(primary)/\(accent) [\(t.modules)]", on: tx)
             }

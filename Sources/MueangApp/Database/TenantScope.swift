@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 
 /// A model whose rows belong to one tenant.
@@ -70,6 +71,20 @@ public struct TenantScope: Sendable {
 
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (TenantScope) async throws -> T) async throws -> T {
         let tenantID = self.tenantID
-        return try await db.transaction { tx in try await body(TenantScope(tenantID: tenantID, db: tx)) }
+        return try await Self.writeTransaction(on: db) { tx in try await body(TenantScope(tenantID: tenantID, db: tx)) }
+    }
+
+    /// A transaction that will write. On SQLite its first statement takes the write lock: a
+    /// deferred transaction that reads first cannot write once another connection has committed
+    /// ("busy snapshot"); one that holds the lock from the start waits its turn instead.
+    /// Inside an open transaction it simply runs `body` there.
+    public static func writeTransaction<T: Sendable>(on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        if db.inTransaction { return try await body(db) }
+        return try await db.transaction { tx in
+            if let sql = tx as? any SQLDatabase, sql.dialect.name == "sqlite" {
+                try await sql.raw("UPDATE tenants SET slug = slug WHERE 0").run()
+            }
+            return try await body(tx)
+        }
     }
 }

@@ -110,7 +110,7 @@ public struct DemoSeed: Sendable {
     public func run(on db: any Database, passwordCost: Int) async throws -> Bool {
         if try await Tenant.query(on: db).filter(\.$slug == "nongki").first() != nil { return false }
         let logins = logins()
-        try await db.transaction { tx in
+        try await TenantScope.writeTransaction(on: db) { tx in
             let service = PlatformService(db: tx, passwordCost: passwordCost)
             let epoch = Date(timeIntervalSince1970: 1_767_225_600) // 2026-01-01, so rows do not depend on the clock
             for spec in Self.specs {

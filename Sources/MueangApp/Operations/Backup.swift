@@ -97,7 +97,7 @@ public enum BackupService {
 
     /// Writes a snapshot back into a migrated database that holds none of its rows. All or nothing.
     public static func restore(_ doc: BackupDocument, into db: any Database) async throws {
-        try await db.transaction { tx in
+        try await TenantScope.writeTransaction(on: db) { tx in
             if doc.tenant == nil {
                 guard try await Tenant.query(on: tx).count() == 0, try await User.query(on: tx).count() == 0 else {
                     throw Problem(description: "the target database is not empty; restore a whole-platform backup into an empty one / ฐานข้อมูลปลายทางไม่ว่าง")

@@ -141,7 +141,7 @@ public struct PlatformService: Sendable {
             throw AppError(.conflict, th: "มีชื่อผู้ใช้ \(u.username) แล้ว", en: "The username \(u.username) is taken.")
         }
         let hash = try Bcrypt.hash(u.password, cost: passwordCost)
-        return try await db.transaction { tx in
+        return try await TenantScope.writeTransaction(on: db) { tx in
             let user = User()
             user.tenantID = tenantID
             user.username = u.username

@@ -96,6 +96,7 @@ public enum SiteURL: Sendable, Equatable {
     public enum APIRoute: Sendable, Equatable {
         case me
         case tenants
+        case openAPI
         case tenant(String, TenantResource)
 
         public enum TenantResource: Sendable, Equatable {
@@ -133,6 +134,7 @@ public enum SiteURL: Sendable, Equatable {
             switch self {
             case .me: ["me"]
             case .tenants: ["tenants"]
+            case .openAPI: ["openapi.json"]
             case .tenant(let slug, let r): ["t", slug] + r.segments
             }
         }
