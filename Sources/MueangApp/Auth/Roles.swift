@@ -28,6 +28,7 @@ public enum Permission: String, CaseIterable, Sendable {
     case readDatasets             // the city database, further limited per dataset by division/village
     case editRecords
     case designDatasets
+    case purgeRecords             // emptying the trash for good: the municipal admin only
     case operatePlatform
 }
 

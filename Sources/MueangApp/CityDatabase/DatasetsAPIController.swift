@@ -24,6 +24,10 @@ enum DatasetsAPIController {
         site.api(.GET, .export(.pattern), .requires(.readDatasets), export)
         site.api(.POST, .restoreDataset(.pattern), .requires(.editRecords), restoreDataset)
         site.api(.GET, .job(.pattern), .requires(.readDatasets), job)
+        site.api(.GET, .aggregate(.pattern), .requires(.readDatasets), CityDatabaseMoreAPI.aggregate)
+        site.api(.DELETE, .trashItem(.pattern, .pattern), .requires(.purgeRecords), CityDatabaseMoreAPI.purge)
+        site.api(.PUT, .fields(.pattern), .requires(.designDatasets), CityDatabaseMoreAPI.changeSchema)
+        site.api(.POST, .recovery, .requires(.designDatasets), CityDatabaseMoreAPI.recover)
     }
 
     // MARK: Shapes

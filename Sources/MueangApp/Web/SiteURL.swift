@@ -106,6 +106,7 @@ public enum SiteURL: Sendable, Equatable {
             case trash(RouteSlug), trashRestore(RouteSlug, RouteID)
             case importFile(RouteSlug), export(RouteSlug), restoreDataset(RouteSlug)
             case job(RouteID)
+            case aggregate(RouteSlug), trashItem(RouteSlug, RouteID), fields(RouteSlug), recovery
 
             var segments: [String] {
                 switch self {
@@ -126,6 +127,10 @@ public enum SiteURL: Sendable, Equatable {
                 case .export(let d): ["datasets", d.segment, "export"]
                 case .restoreDataset(let d): ["datasets", d.segment, "restore"]
                 case .job(let id): ["jobs", id.segment]
+                case .aggregate(let d): ["datasets", d.segment, "aggregate"]
+                case .trashItem(let d, let id): ["datasets", d.segment, "trash", id.segment]
+                case .fields(let d): ["datasets", d.segment, "fields"]
+                case .recovery: ["recovery"]
                 }
             }
         }

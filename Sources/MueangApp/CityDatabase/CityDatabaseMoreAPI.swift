@@ -1,0 +1,218 @@
+import Vapor
+import Fluent
+import SQLKit
+import Datasets
+import Tabular
+import ThaiConventions
+
+/// Counting and summing, purging the trash, changing a schema without losing data, and the
+/// recovery workbench, for the API.
+enum CityDatabaseMoreAPI {
+    // MARK: Aggregate
+
+    /// `GET .../aggregate?group=FIELD[&sum=FIELD]`: count (and sum) of the live records per value
+    /// of a field, computed by the database over the stored JSON.
+    static func aggregate(_ req: Request, _ ctx: TenantContext) async throws -> Response {
+        let (_, access, d, schema) = try await DatasetsAPIController.dataset(req, ctx)
+        guard access.villageScope(schema) == nil else { throw AppError.forbidden }
+        guard let group = try? req.query.get(String.self, at: "group"), let gf = schema.field(group), !gf.archived else {
+            throw AppError(.badRequest, th: "ต้องระบุ group เป็นช่องของชุดข้อมูล", en: "Give ?group= as a field of the dataset.")
+        }
+        let sumKey = try? req.query.get(String.self, at: "sum")
+        if let sumKey {
+            guard let sf = schema.field(sumKey), [.integer, .decimal].contains(sf.type) else {
+                throw AppError(.badRequest, th: "ช่องที่ใช้รวม (sum) ต้องเป็นตัวเลข", en: "?sum= must be a number field.")
+            }
+        }
+        guard let sql = req.db as? any SQLDatabase else { throw AppError.notFound }
+        struct Row: Decodable { let g: String?; let n: Int; let s: Double? }
+        let postgres = JSONPath.isPostgres(sql)
+        let groupExpr: SQLQueryString = postgres ? "(values_json::jsonb ->> \(literal: group))" : "CAST(json_extract(values_json, \(literal: "$.\"" + group + "\"")) AS TEXT)"
+        let sumExpr: SQLQueryString = sumKey.map { key in
+            postgres ? "sum((values_json::jsonb ->> \(literal: key))::numeric)::float8" : "CAST(sum(json_extract(values_json, \(literal: "$.\"" + key + "\""))) AS REAL)"
+        } ?? "NULL"
+        let query: SQLQueryString = """
+            SELECT \(groupExpr) AS g, count(*) AS n, \(sumExpr) AS s FROM dataset_records
+            WHERE tenant_id = \(bind: ctx.tenant.id) AND dataset_id = \(bind: try d.requireID()) AND deleted_at IS NULL
+            GROUP BY 1 ORDER BY 2 DESC
+            """
+        let rows = try await sql.raw(query).all(decoding: Row.self)
+        struct Item: Content { let group: String?; let count: Int; let sum: Double? }
+        struct Out: Content { let items: [Item]; let total: Int }
+        let items = rows.map { Item(group: $0.g, count: $0.n, sum: sumKey == nil ? nil : ($0.s ?? 0)) }
+        return try await Out(items: items, total: items.count).encodeResponse(for: req)
+    }
+
+    // MARK: Purge
+
+    /// `DELETE .../trash/{id}`: removes a record from the trash for good, with its history.
+    /// Only a municipal admin may, and the act is in the audit log.
+    static func purge(_ req: Request, _ ctx: TenantContext) async throws -> Response {
+        let (service, _, d, _) = try await DatasetsAPIController.dataset(req, ctx, write: true)
+        let r = try await service.record(d, req.parameters.get("id", as: UUID.self), includeDeleted: true)
+        guard r.deletedAt != nil else {
+            throw AppError(.conflict, th: "ลบถาวรได้เฉพาะระเบียนในถังขยะ", en: "Only records in the trash can be purged.")
+        }
+        let id = try r.requireID()
+        try await ctx.scope.transaction { tx in
+            try await tx.query(RecordVersion.self).filter(\.$recordID == id).delete()
+            try await tx.query(RecordKey.self).filter(\.$recordID == id).delete()
+            try await r.delete(on: tx.db)
+            try await req.audit("purge", "dataset-record", id: id.uuidString, "purged a record of \(d.slug) from the trash for good", on: tx.db)
+        }
+        return Response(status: .noContent)
+    }
+
+    // MARK: Schema changes
+
+    struct SchemaChange: Content {
+        let fields: [FieldDefinition]
+        let renames: [String: String]?
+    }
+
+    struct Blocked: Content {
+        struct Item: Content { let id: UUID; let field: String; let reason: LocalizedMessage }
+        let error: LocalizedMessage
+        let records: [Item]
+    }
+
+    /// `PUT .../fields`: the new field list. Renamed fields keep their values, removed fields are
+    /// archived with theirs (and come back when listed again), and a type change that some
+    /// values cannot take is refused with the list of those records.
+    static func changeSchema(_ req: Request, _ ctx: TenantContext) async throws -> Response {
+        let (service, _, d, schema) = try await DatasetsAPIController.dataset(req, ctx, write: true)
+        let change = try req.content.decode(SchemaChange.self)
+        let evolution = SchemaEvolution(old: schema, new: DatasetSchema(fields: change.fields), renames: change.renames ?? [:])
+        if let problem = evolution.problems.first { throw AppError.invalid(th: problem.message.th, en: problem.message.en) }
+        let records = try await ctx.scope.query(DatasetRecord.self).filter(\.$datasetID == (try d.requireID())).all()
+        let decoded = try records.map { (id: try $0.requireID(), values: try DatasetService.values($0, schema)) }
+        let blockers = evolution.unconvertibleRecords(decoded)
+        guard blockers.isEmpty else {
+            let response = Response(status: .conflict)
+            try response.content.encode(Blocked(
+                error: .init(th: "เปลี่ยนชนิดข้อมูลไม่ได้: มี \(blockers.count) ค่าที่แปลงไม่ได้", en: "The type change was refused: \(blockers.count) value(s) cannot be converted."),
+                records: blockers.map { .init(id: $0.record, field: $0.error.field, reason: $0.error.message) }))
+            return response
+        }
+        let newSchema = evolution.result
+        let fieldsJSON = try DatasetService.encodeFields(newSchema.fields)
+        let changedRenames = !evolution.renamed.isEmpty
+        try await ctx.scope.transaction { tx in
+            let writer = DatasetService(scope: tx, actor: service.actor)
+            d.fieldsJSON = fieldsJSON
+            d.updatedAt = Date()
+            try await d.update(on: tx.db)
+            if changedRenames || !evolution.needsNoConversion {
+                for (r, old) in zip(records, decoded) {
+                    let migrated = try evolution.migrate(old.values)
+                    if migrated != old.values {
+                        _ = try await writer.save(d, newSchema, r, values: migrated, deleted: r.deletedAt != nil, action: "schema-change")
+                    }
+                }
+            }
+            try await req.audit("update", "dataset", id: d.slug,
+                                "schema of \(d.slug): renamed \(evolution.renamed), archived \(evolution.archived), added \(evolution.added), types \(evolution.typeChanges.map { "\($0.key) \($0.from.rawValue)→\($0.to.rawValue)" })",
+                                on: tx.db)
+        }
+        let division = try await ctx.scope.find(Division.self, d.divisionID)?.slug
+        return try await DatasetsAPIController.out(d, newSchema, division: division).encodeResponse(for: req)
+    }
+
+    // MARK: Recovery workbench
+
+    struct RecoveryRequest: Content {
+        struct Source: Content {
+            let name: String
+            let date: String
+            /// Rows already keyed by field, or a CSV text whose columns are matched to the fields.
+            let rows: [[String: String]]?
+            let csv: String?
+        }
+        struct Key: Content { let type: String; let field: String?; let house: String?; let village: String?; let fields: [String]? }
+        struct Choice: Content { let record: Int; let field: String; let source: String?; let value: String?; let empty: Bool? }
+        struct Target: Content { let slug: String; let title: LocalizedMessage; let division: String? }
+        let fields: [FieldDefinition]
+        let keys: [Key]
+        let sources: [Source]
+        let choices: [Choice]?
+        let write: Target?
+    }
+
+    /// `POST /api/v1/t/{tenant}/recovery`: rebuilds a register from several partial copies. It
+    /// answers each matched record with the values every copy gives, where they disagree and the
+    /// suggestion (the most recent copy); with `write`, it also writes the recovered dataset, a
+    /// `recovered_from` field recording each value's source. Unmatched rows are kept.
+    static func recover(_ req: Request, _ ctx: TenantContext) async throws -> Response {
+        let user = try ctx.require(.designDatasets)
+        let body = try req.content.decode(RecoveryRequest.self)
+        let schema = DatasetSchema(fields: body.fields)
+        if let problem = schema.problems().first { throw AppError.invalid(th: problem.message.th, en: problem.message.en) }
+        let keys: [RecoveryKey] = try body.keys.map { k in
+            switch (k.type, k.field, k.house, k.village, k.fields) {
+            case ("national_id", let f?, _, _, _): return .nationalID(field: f)
+            case ("house_village", _, let h?, let v?, _): return .houseAndVillage(house: h, village: v)
+            case ("name", _, _, _, let fs?) where !fs.isEmpty: return .name(fields: fs)
+            default: throw AppError(.badRequest, th: "กุญแจจับคู่ไม่ถูกต้อง", en: "Each key is {type: national_id, field} | {type: house_village, house, village} | {type: name, fields}.")
+            }
+        }
+        guard !keys.isEmpty, !body.sources.isEmpty else {
+            throw AppError(.badRequest, th: "ต้องมีสำเนาข้อมูลและกุญแจจับคู่", en: "Give at least one source and one key.")
+        }
+        var sources: [RecoverySource] = []
+        for s in body.sources {
+            let date: CalendarDay
+            do { date = try CalendarDay.parse(s.date) } catch { throw AppError(.badRequest, th: error.message.th, en: error.message.en) }
+            var rows: [RecoveryRow] = []
+            if let csv = s.csv {
+                let reader: CSVReader
+                do { reader = try CSVReader(string: csv) } catch { throw AppError.invalid(th: error.message.th, en: error.message.en) }
+                guard let header = try reader.next() else { throw AppError.invalid(th: "สำเนา \(s.name) ว่างเปล่า", en: "Source \(s.name) is empty.") }
+                let mapping = schema.suggestColumnMapping(headers: header.fields)
+                while let row = try reader.next() {
+                    var values: [String: String] = [:]
+                    for (i, key) in mapping.enumerated() { if let key, i < row.fields.count { values[key] = row.fields[i] } }
+                    rows.append(RecoveryRow(number: row.number, values: values))
+                }
+            } else {
+                rows = (s.rows ?? []).enumerated().map { RecoveryRow(number: $0.offset + 2, values: $0.element) }
+            }
+            sources.append(RecoverySource(name: s.name, date: date, rows: rows))
+        }
+        var bench = RecoveryWorkbench(sources: sources, keys: keys, schema: schema)
+        var choices: [Int: [String: RecoveryChoice]] = [:]
+        for c in body.choices ?? [] {
+            choices[c.record, default: [:]][c.field] = c.empty == true ? .empty : c.value.map(RecoveryChoice.value) ?? c.source.map(RecoveryChoice.source) ?? .empty
+        }
+        do { try bench.apply(choices) } catch { throw AppError.invalid(th: error.message.th, en: error.message.en) }
+
+        var written: String?
+        if let target = body.write {
+            var fields = body.fields
+            if !fields.contains(where: { $0.key == "recovered_from" }) {
+                var origin = FieldDefinition(key: "recovered_from", type: .longText)
+                origin.label = LocalizedMessage(th: "แหล่งที่มาของค่า", en: "Sources of the values")
+                fields.append(origin)
+            }
+            let service = DatasetService(scope: ctx.scope, actor: user.username)
+            let d = try await service.create(.init(slug: target.slug, title: target.title, divisionSlug: target.division, fields: fields))
+            let validated = bench.validatedRecords()
+            var problems: [DatasetService.InvalidRecord] = []
+            for item in validated {
+                var texts: [String: String] = [:]
+                for (key, value) in item.validation.values { texts[key] = value.text }
+                texts["recovered_from"] = item.origins.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
+                do { _ = try await service.createRecord(d, .text(texts)) } catch let e as DatasetService.InvalidRecord { problems.append(e) }
+            }
+            try await req.audit("create", "dataset", id: d.slug, "recovered \(validated.count - problems.count) record(s) from \(sources.count) copies into \(d.slug)")
+            written = d.slug
+        }
+        struct Out: Content {
+            let records: [RecoveredRecord]
+            let duplicates: [RecoveryDuplicate]
+            let conflicts: Int
+            let dataset: String?
+        }
+        return try await Out(records: bench.records, duplicates: bench.duplicates, conflicts: bench.records.filter(\.hasConflicts).count, dataset: written)
+            .encodeResponse(for: req)
+    }
+}
