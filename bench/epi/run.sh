@@ -7,7 +7,6 @@
 #        BENCH_EPI_BIN=/path/bench-epi bench/epi/run.sh   (use an existing release binary)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-PGBIN=/usr/lib/postgresql/15/bin
 
 if [ ! -f /usr/share/postgresql/15/extension/postgis.control ]; then
     echo "installing postgresql-15-postgis-3 ..."
@@ -23,11 +22,8 @@ fi
 
 WORK="$(mktemp -d /tmp/bench-epi.XXXXXX)"
 chmod 755 "$WORK"
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-cleanup() {
-    if [ -f "$WORK/pg/postmaster.pid" ]; then as_pg "$PGBIN/pg_ctl" -D "$WORK/pg" -m fast -w stop >/dev/null 2>&1 || true; fi
-    rm -rf "$WORK"
-}
+source "$ROOT/scripts/pg-cluster.sh"
+cleanup() { pg_cluster_stop "$WORK/pg"; rm -rf "$WORK"; }
 trap cleanup EXIT
 
 "$BIN" tau
@@ -38,17 +34,8 @@ SWIFT_PAIRS=$(sed -n 's/.*swift_pairs=//p' "$WORK/swift.txt")
 SWIFT_Q=$(sed -n 's/.*swift_query_seconds=//p' "$WORK/swift.txt")
 SWIFT_B=$(sed -n 's/.*swift_index_build_seconds=//p' "$WORK/swift.txt")
 
-# A free loopback port.
-PORT=""
-for p in $(seq 55432 55632); do
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then PORT=$p; break; fi
-done
-[ -n "$PORT" ] || { echo "no free port" >&2; exit 1; }
-
-if [ "$(id -u)" = 0 ]; then chown postgres "$WORK"; fi
-as_pg "$PGBIN/initdb" -D "$WORK/pg" -A trust -U postgres >/dev/null
-as_pg "$PGBIN/pg_ctl" -D "$WORK/pg" -w -l "$WORK/pg.log" \
-    -o "-p $PORT -k $WORK -c listen_addresses=127.0.0.1 -c shared_buffers=256MB -c work_mem=64MB" start >/dev/null
+pg_cluster_start "$WORK/pg" -c shared_buffers=256MB -c work_mem=64MB
+PORT=$PG_PORT
 PSQL=(psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -v ON_ERROR_STOP=1)
 
 "${PSQL[@]}" <<SQL
