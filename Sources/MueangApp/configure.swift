@@ -52,11 +52,27 @@ func configureDatabase(_ app: Application, _ config: AppConfig) throws {
             if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         }
         app.databases.use(.sqlite(path == ":memory:" ? .memory : .file(path), sqlLogLevel: .debug), as: .sqlite)
+        // Long jobs (imports) get connections of their own, so a job's open transaction never
+        // holds a connection that requests on the same event loop are waiting for.
+        if path != ":memory:" { app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .jobs, isDefault: false) }
         app.storage[PoolGaugesKey.self] = PoolGauges(poolSize: app.eventLoopGroup.makeIterator().reduce(0) { n, _ in n + 1 }, isPostgres: false)
     case .postgres(let url):
         let perLoop = 4
         app.databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: perLoop, sqlLogLevel: .debug), as: .psql)
+        app.databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: 1, sqlLogLevel: .debug), as: .jobs, isDefault: false)
         app.storage[PoolGaugesKey.self] = PoolGauges(poolSize: perLoop * app.eventLoopGroup.makeIterator().reduce(0) { n, _ in n + 1 }, isPostgres: true)
+    }
+}
+
+extension DatabaseID {
+    /// The pool for background jobs (imports); see `configureDatabase`.
+    static let jobs = DatabaseID(string: "jobs")
+}
+
+extension Application {
+    /// The database for background jobs: their own pool when there is one.
+    var jobsDatabase: any Database {
+        databases.ids().contains(.jobs) ? db(.jobs) : db
     }
 }
 
@@ -67,4 +83,13 @@ public func migrate(_ app: Application) async throws {
         try await sql.raw("PRAGMA journal_mode=WAL").run()
     }
     try await app.autoMigrate()
+}
+
+/// An import that was running when the process died was rolled back by the database; its job
+/// is marked failed so nobody waits for it. (One server process per database is assumed.)
+public func failInterruptedJobs(_ app: Application) async throws {
+    let interrupted = #"{"error":{"th":"การนำเข้าถูกขัดจังหวะ ไม่มีข้อมูลใดถูกเปลี่ยน","en":"The import was interrupted; nothing was changed."}}"#
+    try await DatasetJob.query(on: app.db).filter(\.$status == "running")
+        .set(\.$status, to: "failed").set(\.$resultJSON, to: interrupted).set(\.$finishedAt, to: Date())
+        .update()
 }

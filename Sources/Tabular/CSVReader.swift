@@ -76,6 +76,8 @@ public final class CSVReader {
     private let source: ByteSource
     private let options: Options
     private var buffer: [UInt8]
+    /// Bytes the reader holds at once; stays near the chunk size however large the file (tests).
+    var bufferCapacity: Int { buffer.count }
     private var start = 0          // first unconsumed byte
     private var end = 0            // one past the last valid byte
     private var eof = false

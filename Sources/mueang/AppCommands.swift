@@ -66,6 +66,7 @@ struct Serve: AsyncParsableCommand {
 }
 
 func serve(_ app: Application) async throws {
+    try await failInterruptedJobs(app)
     app.environment.arguments = ["mueang", "serve"]
     try await app.execute()
 }

@@ -27,28 +27,3 @@ func readCSV(_ bytes: [UInt8], chunkSize: Int = 64 * 1024, options: CSVReader.Op
     let reader = try CSVReader(data: Data(bytes), options: options)
     return (try reader.readAll(), reader)
 }
-
-/// Peak resident set size of this process in kB (VmHWM), after optionally resetting it.
-func peakRSSkB() -> Int? {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-        return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
-    }
-    return nil
-}
-
-func currentRSSkB() -> Int? {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-        return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
-    }
-    return nil
-}
-
-/// Resets VmHWM to the current RSS (Linux ≥ 4.0); false when not possible.
-func resetPeakRSS() -> Bool {
-    guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return false }
-    defer { try? handle.close() }
-    do { try handle.write(contentsOf: Data("5".utf8)) } catch { return false }
-    return true
-}

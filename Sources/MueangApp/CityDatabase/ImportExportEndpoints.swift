@@ -154,7 +154,7 @@ enum DatasetImportEndpoint {
         let app = req.application
         let registry = app.jobRegistry
         registry.set(jobID, 0)
-        let background = DatasetService(scope: ctx.scope.withDatabase(app.db), actor: service.actor)
+        let background = DatasetService(scope: ctx.scope.withDatabase(app.jobsDatabase), actor: service.actor)
         let tenantID = ctx.tenant.id
         let estimated = estimateRows(file, size: size)
         let logger = req.logger

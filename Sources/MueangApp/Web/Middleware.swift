@@ -36,6 +36,8 @@ struct BilingualErrorMiddleware: AsyncMiddleware {
             return (.unprocessableEntity, e.message)
         case is DecodingError:
             return (.badRequest, AppError.malformed.message)
+        case is ConnectionPoolTimeoutError:
+            return (.serviceUnavailable, .init(th: "ระบบไม่ว่างชั่วคราว กรุณาลองใหม่อีกครั้ง", en: "The service is busy; please try again shortly."))
         case let abort as any AbortError:
             switch abort.status {
             case .notFound: return (.notFound, AppError.notFound.message)
