@@ -41,6 +41,7 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     DatasetsAPIController.register(site)
     DatasetPages.register(site)
     DatasetPages.registerImport(site)
+    RecoveryPages.register(site)
     OpenAPIDocument.register(site)
 }
 

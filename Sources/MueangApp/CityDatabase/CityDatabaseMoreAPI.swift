@@ -162,48 +162,27 @@ enum CityDatabaseMoreAPI {
         for s in body.sources {
             let date: CalendarDay
             do { date = try CalendarDay.parse(s.date) } catch { throw AppError(.badRequest, th: error.message.th, en: error.message.en) }
-            var rows: [RecoveryRow] = []
+            var rows: [RecoveryRow]
             if let csv = s.csv {
                 let reader: CSVReader
                 do { reader = try CSVReader(string: csv) } catch { throw AppError.invalid(th: error.message.th, en: error.message.en) }
-                guard let header = try reader.next() else { throw AppError.invalid(th: "สำเนา \(s.name) ว่างเปล่า", en: "Source \(s.name) is empty.") }
-                let mapping = schema.suggestColumnMapping(headers: header.fields)
-                while let row = try reader.next() {
-                    var values: [String: String] = [:]
-                    for (i, key) in mapping.enumerated() { if let key, i < row.fields.count { values[key] = row.fields[i] } }
-                    rows.append(RecoveryRow(number: row.number, values: values))
-                }
+                let table = try RecoveryService.table(CSVRowSource(reader: reader), name: s.name)
+                rows = RecoveryService.rows(table, mapping: schema.suggestColumnMapping(headers: table.header))
             } else {
                 rows = (s.rows ?? []).enumerated().map { RecoveryRow(number: $0.offset + 2, values: $0.element) }
             }
             sources.append(RecoverySource(name: s.name, date: date, rows: rows))
         }
-        var bench = RecoveryWorkbench(sources: sources, keys: keys, schema: schema)
         var choices: [Int: [String: RecoveryChoice]] = [:]
         for c in body.choices ?? [] {
             choices[c.record, default: [:]][c.field] = c.empty == true ? .empty : c.value.map(RecoveryChoice.value) ?? c.source.map(RecoveryChoice.source) ?? .empty
         }
-        do { try bench.apply(choices) } catch { throw AppError.invalid(th: error.message.th, en: error.message.en) }
-
+        let recovery = RecoveryService(scope: ctx.scope, actor: user.username)
+        let bench = try recovery.match(fields: body.fields, keys: keys, sources: sources, choices: choices)
         var written: String?
         if let target = body.write {
-            var fields = body.fields
-            if !fields.contains(where: { $0.key == "recovered_from" }) {
-                var origin = FieldDefinition(key: "recovered_from", type: .longText)
-                origin.label = LocalizedMessage(th: "แหล่งที่มาของค่า", en: "Sources of the values")
-                fields.append(origin)
-            }
-            let service = DatasetService(scope: ctx.scope, actor: user.username)
-            let d = try await service.create(.init(slug: target.slug, title: target.title, divisionSlug: target.division, fields: fields))
-            let validated = bench.validatedRecords()
-            var problems: [DatasetService.InvalidRecord] = []
-            for item in validated {
-                var texts: [String: String] = [:]
-                for (key, value) in item.validation.values { texts[key] = value.text }
-                texts["recovered_from"] = item.origins.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
-                do { _ = try await service.createRecord(d, .text(texts)) } catch let e as DatasetService.InvalidRecord { problems.append(e) }
-            }
-            try await req.audit("create", "dataset", id: d.slug, "recovered \(validated.count - problems.count) record(s) from \(sources.count) copies into \(d.slug)")
+            let (d, count) = try await recovery.write(bench, fields: body.fields, slug: target.slug, title: target.title, division: target.division)
+            try await req.audit("create", "dataset", id: d.slug, "recovered \(count) record(s) from \(sources.count) copies into \(d.slug)")
             written = d.slug
         }
         struct Out: Content {

@@ -31,6 +31,7 @@ protocol RowSource: AnyObject, Sendable {
 final class CSVRowSource: RowSource, @unchecked Sendable {
     let reader: CSVReader
     init(url: URL) throws { reader = try CSVReader(url: url) }
+    init(reader: CSVReader) { self.reader = reader }
     func header() throws -> [String] {
         guard let row = try reader.next() else {
             throw AppError.invalid(th: "ไฟล์ว่างเปล่า ไม่มีแถวหัวตาราง", en: "The file is empty: there is no header row.")
@@ -123,6 +124,9 @@ struct ImportService: Sendable {
                 }
             }
 
+            var plan = FastPlan(schema: schema, mapping: mapping)
+            var checked = 0
+            var caches = [FieldCaches](repeating: FieldCaches(), count: max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8)))
             do {
                 while true {
                     // Read a chunk, then validate, encode and normalise its rows on every core.
@@ -130,11 +134,21 @@ struct ImportService: Sendable {
                     chunk.reserveCapacity(Self.chunkSize)
                     while chunk.count < Self.chunkSize, let row = try source.next() { chunk.append(row) }
                     if chunk.isEmpty { break }
-                    let prepared = try await Self.prepare(chunk, mapping: mapping, validator: validator, schema: schema)
+                    var prepared = try await Self.prepare(chunk, mapping: mapping, validator: validator, schema: schema, plan: plan, caches: &caches)
+                    if let p = plan, checked < Self.sampleRows {
+                        // The first rows are also run through the original functions: any
+                        // difference and this import goes the plain way.
+                        if !Self.agrees(prepared.prefix(Self.sampleRows - checked), validator: validator, schema: schema) {
+                            plan = nil
+                            prepared = try await Self.prepare(chunk, mapping: mapping, validator: validator, schema: schema, plan: nil, caches: &caches)
+                            _ = p
+                        }
+                        checked += prepared.count
+                    }
 
                     for p in prepared {
                         rowsSeen += 1
-                        let validation = p.validation
+                        let validation = (values: p.values, errors: p.errors)
                         var errors = validation.errors
                         // Unique values: against the dataset and against earlier rows of this file.
                         var existingID: UUID?
@@ -197,42 +211,197 @@ struct ImportService: Sendable {
     /// Rows read, then validated in parallel, per step.
     static let chunkSize = 8192
 
+    static let sampleRows = 2000
+
+    /// Whether rows prepared field by field equal the original functions' answers.
+    static func agrees(_ rows: ArraySlice<Prepared>, validator: RecordValidator, schema: DatasetSchema) -> Bool {
+        for p in rows {
+            let v = validator.validate(.text(p.texts))
+            guard v.values == p.values, v.errors == p.errors else { return false }
+            guard v.errors.isEmpty else { continue }
+            guard let json = try? DatasetService.encode(v.values, schema), (try? p.encoded.get()) == json,
+                  DatasetService.searchText(v.values) == p.search else { return false }
+        }
+        return true
+    }
+
     /// A row validated off the import's task: its values, and for a valid row its stored JSON
     /// and search text (computed here, where every core can share the work).
     struct Prepared: Sendable {
         let number: Int
         let texts: [String: String]
-        let validation: RecordValidation
+        let values: RecordValues
+        let errors: [FieldError]
         let encoded: Result<String, any Error>
         let search: String
     }
 
     static func prepare(_ rows: [(number: Int, cells: [String])], mapping: [String?], validator: RecordValidator,
-                        schema: DatasetSchema) async throws -> [Prepared] {
-        @Sendable func one(_ row: (number: Int, cells: [String])) -> Prepared {
+                        schema: DatasetSchema, plan: FastPlan?, caches: inout [FieldCaches]) async throws -> [Prepared] {
+        @Sendable func one(_ row: (number: Int, cells: [String]), _ cache: inout FieldCaches) -> Prepared {
             var texts: [String: String] = [:]
             for (i, field) in mapping.enumerated() { if let field, i < row.cells.count { texts[field] = row.cells[i] } }
+            if let plan { return plan.prepare(row.number, row.cells, texts, &cache) }
             let validation = validator.validate(.text(texts))
             guard validation.errors.isEmpty else {
-                return Prepared(number: row.number, texts: texts, validation: validation, encoded: .success(""), search: "")
+                return Prepared(number: row.number, texts: texts, values: validation.values, errors: validation.errors, encoded: .success(""), search: "")
             }
-            return Prepared(number: row.number, texts: texts, validation: validation,
+            return Prepared(number: row.number, texts: texts, values: validation.values, errors: [],
                             encoded: Result { try DatasetService.encode(validation.values, schema) },
                             search: DatasetService.searchText(validation.values))
         }
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
-        if workers == 1 || rows.count < 256 { return rows.map(one) }
+        let workers = caches.count
+        if workers == 1 || rows.count < 256 { return rows.map { one($0, &caches[0]) } }
         let slice = (rows.count + workers - 1) / workers
-        return try await withThrowingTaskGroup(of: (Int, [Prepared]).self) { group in
+        return try await withThrowingTaskGroup(of: (Int, [Prepared], FieldCaches).self) { group in
             for w in 0..<workers {
-                let lo = w * slice, hi = min(rows.count, lo + slice)
-                guard lo < hi else { continue }
+                let lo = min(rows.count, w * slice), hi = min(rows.count, lo + slice)
                 let part = Array(rows[lo..<hi])
-                group.addTask { (w, part.map(one)) }
+                var cache = caches[w]
+                caches[w] = FieldCaches()   // moved into the task, so it is not copied on write
+                group.addTask { (w, part.map { one($0, &cache) }, cache) }
             }
             var parts = [[Prepared]](repeating: [], count: workers)
-            for try await (w, part) in group { parts[w] = part }
+            for try await (w, part, cache) in group { parts[w] = part; caches[w] = cache }
             return parts.flatMap { $0 }
+        }
+    }
+
+    /// What a cell of a field validates to: the value (nil when it did not parse) and the
+    /// field's errors, with its JSON and its normalised search text.
+    struct CellResult: Sendable {
+        let value: FieldValue?
+        let errors: [FieldError]
+        let json: String?
+        let search: String?
+    }
+
+    /// Per worker, per field: results of cell texts already seen. A field's validation depends
+    /// only on its own cell, so a value repeated down a column (a village, a category, a date,
+    /// a small count) is parsed and checked once. Bounded per field.
+    struct FieldCaches: Sendable {
+        var byField: [Int: [String: CellResult]] = [:]
+        static let limit = 4096
+    }
+
+    /// `DatasetSchema.validate` of a new row taken field by field, exactly: the fields in schema
+    /// order, each supplied one parsed from its text then checked, each absent one its default
+    /// (or null) checked; with the stored JSON and the search text assembled from per-field
+    /// parts in the order the encoder and `DatasetService.searchText` use. Only used when the
+    /// mapping names active fields once each, and when a sample of rows matches the original
+    /// functions byte for byte.
+    struct FastPlan: Sendable {
+        struct Slot: Sendable { let field: FieldDefinition; let index: Int; let column: Int? }
+        let slots: [Slot]
+        let absent: [Int: CellResult]
+        /// Field keys in the encoder's order, and in `String` order for the search text.
+        let jsonOrder: [Int]
+        let searchOrder: [Int]
+        let schema: DatasetSchema
+        let encoder: JSONEncoder
+
+        init?(schema: DatasetSchema, mapping: [String?]) {
+            let active = schema.activeFields
+            let mapped = mapping.compactMap { $0 }
+            guard Set(mapped).count == mapped.count, mapped.allSatisfy({ key in active.contains { $0.key == key } }),
+                  Set(active.map(\.key)).count == active.count else { return nil }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            self.encoder = encoder
+            self.schema = schema
+            var slots: [Slot] = [], absent: [Int: CellResult] = [:]
+            for (index, field) in schema.fields.enumerated() where !field.archived {
+                let column = mapping.firstIndex(of: field.key)
+                slots.append(Slot(field: field, index: index, column: column))
+                let value: FieldValue
+                if let d = field.defaultValue, let v = try? field.parse(json: d) { value = v } else { value = .null }
+                absent[index] = Self.cell(field, value: value, errors: field.check(value), encoder: encoder)
+            }
+            self.slots = slots
+            self.absent = absent
+            // The encoder's key order, read from its own output.
+            let keys = slots.map(\.field.key)
+            guard keys.allSatisfy({ $0.utf8.allSatisfy { b in (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x5F || b == 0x2D } }),
+                  let data = try? encoder.encode(Dictionary(uniqueKeysWithValues: keys.map { ($0, 0) })) else { return nil }
+            let text = String(decoding: data, as: UTF8.self)
+            let positions = slots.indices.map { i in text.range(of: "\"\(keys[i])\":").map { text.distance(from: text.startIndex, to: $0.lowerBound) } }
+            guard positions.allSatisfy({ $0 != nil }) else { return nil }
+            jsonOrder = slots.indices.sorted { positions[$0]! < positions[$1]! }
+            searchOrder = slots.indices.sorted { keys[$0] < keys[$1] }
+        }
+
+        static func cell(_ field: FieldDefinition, value: FieldValue?, errors: [FieldError], encoder: JSONEncoder) -> CellResult {
+            guard let value, !value.isNull, errors.isEmpty else { return CellResult(value: value, errors: errors, json: nil, search: nil) }
+            let json = (try? encoder.encode(value)).map { "\"\(field.key)\":" + String(decoding: $0, as: UTF8.self) }
+            let text = value.text
+            return CellResult(value: value, errors: errors, json: json, search: Self.safeForParts(text) ? SearchText.normalize(text) : nil)
+        }
+
+        /// Whether `normalize` of a text joined with others by spaces equals the join of each
+        /// normalised text: true when the text starts and ends with a plain letter or ASCII
+        /// character (no space, combining mark or Thai nikhahit at its edges), so nothing
+        /// composes, reorders or clusters across the joining space.
+        static func safeForParts(_ text: String) -> Bool {
+            guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return false }
+            func plain(_ s: Unicode.Scalar, leading: Bool) -> Bool {
+                let v = s.value
+                if v >= 0x21 && v <= 0x7E { return true }
+                if v >= 0x0E01 && v <= 0x0E2E { return true }           // Thai consonants
+                if v >= 0x0E50 && v <= 0x0E59 { return true }           // Thai digits
+                if leading { return v >= 0x0E40 && v <= 0x0E44 }         // leading vowels start a word
+                return v == 0x0E30 || v == 0x0E32 || v == 0x0E33 || v == 0x0E45 || (v >= 0x0E34 && v <= 0x0E3A) || (v >= 0x0E47 && v <= 0x0E4C)
+            }
+            return plain(first, leading: true) && plain(last, leading: false)
+        }
+
+        func prepare(_ number: Int, _ cells: [String], _ texts: [String: String], _ cache: inout FieldCaches) -> Prepared {
+            var values: RecordValues = [:]
+            var errors: [FieldError] = []
+            var results = [CellResult?](repeating: nil, count: slots.count)
+            for (i, slot) in slots.enumerated() {
+                let r: CellResult
+                if let column = slot.column, column < cells.count {
+                    let text = cells[column]
+                    if let hit = cache.byField[slot.index]?[text] {
+                        r = hit
+                    } else {
+                        do throws(FieldError) {
+                            let v = try slot.field.parse(text: text)
+                            r = Self.cell(slot.field, value: v, errors: slot.field.check(v), encoder: encoder)
+                        } catch {
+                            r = CellResult(value: nil, errors: [error], json: nil, search: nil)
+                        }
+                        if cache.byField[slot.index, default: [:]].count < FieldCaches.limit { cache.byField[slot.index, default: [:]][text] = r }
+                    }
+                } else {
+                    r = absent[slot.index]!
+                }
+                errors += r.errors
+                if let v = r.value, !v.isNull { values[slot.field.key] = v }
+                results[i] = r
+            }
+            guard errors.isEmpty else {
+                return Prepared(number: number, texts: texts, values: values, errors: errors, encoded: .success(""), search: "")
+            }
+            var json = "{", first = true, parts: [String] = [], safe = true
+            for i in jsonOrder {
+                guard let r = results[i], let v = r.value, !v.isNull else { continue }
+                guard let fragment = r.json else { safe = false; break }
+                if !first { json += "," }
+                json += fragment
+                first = false
+            }
+            json += "}"
+            for i in searchOrder {
+                guard let r = results[i], let v = r.value, !v.isNull else { continue }
+                guard let part = r.search, !part.isEmpty else { safe = false; break }
+                parts.append(part)
+            }
+            if !safe {
+                return Prepared(number: number, texts: texts, values: values, errors: [],
+                                encoded: Result { try DatasetService.encode(values, schema) }, search: DatasetService.searchText(values))
+            }
+            return Prepared(number: number, texts: texts, values: values, errors: [], encoded: .success(json), search: parts.joined(separator: " "))
         }
     }
 

@@ -53,6 +53,7 @@ public enum SiteURL: Sendable, Equatable {
         case datasetTrash(RouteSlug), trashRestore(RouteSlug, RouteID)
         case datasetImport(RouteSlug), importPreview(RouteSlug), job(RouteID), jobRejects(RouteID)
         case datasetRestore(RouteSlug), datasetExport(RouteSlug)
+        case recovery, recoveryUpload, recoveryMatch, recoveryWrite
 
         var segments: [String] {
             switch self {
@@ -88,6 +89,10 @@ public enum SiteURL: Sendable, Equatable {
             case .jobRejects(let id): ["jobs", id.segment, "rejects.csv"]
             case .datasetRestore(let d): ["datasets", d.segment, "restore"]
             case .datasetExport(let d): ["datasets", d.segment, "export"]
+            case .recovery: ["recovery"]
+            case .recoveryUpload: ["recovery", "upload"]
+            case .recoveryMatch: ["recovery", "match"]
+            case .recoveryWrite: ["recovery", "write"]
             }
         }
     }
