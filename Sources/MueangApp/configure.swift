@@ -29,6 +29,9 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     let site = Site(app: app)
     site.global(.GET, .asset("app.css"), .public) { _ in StaticAssets.css() }
     site.global(.GET, .asset("job.js"), .public) { _ in StaticAssets.jobScript() }
+    site.global(.GET, .asset("map-picker.js"), .public) { _ in StaticAssets.script(StaticAssets.mapPicker) }
+    site.global(.GET, .asset("leaflet/leaflet.js"), .public) { _ in StaticAssets.leaflet("leaflet.js") }
+    site.global(.GET, .asset("leaflet/leaflet.css"), .public) { _ in StaticAssets.leaflet("leaflet.css") }
     PlatformController.register(site)
     AuthController.register(site)
     TenantHomeController.register(site)

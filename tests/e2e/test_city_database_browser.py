@@ -102,3 +102,23 @@ def test_design_import_rejects_fix_reimport(demo, browser):  # noqa: F811
     table = browser.find_element(By.ID, "record-table").text
     assert "นายสมหมาย ใจงาม" in table and "12 เม.ย. 2498" in table
     assert "3" in browser.find_element(By.ID, "record-count").text
+
+
+def test_point_is_picked_on_a_map(demo, browser):  # noqa: F811
+    sign_in(browser, demo, "nongki", "admin")
+    browser.get(f"{demo.base}/t/nongki/datasets/households")
+    browser.find_element(By.CSS_SELECTOR, "#record-table tbody a").click()
+    record_url = browser.current_url
+    maps = WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#record-form .map"))
+    point = browser.find_element(By.CSS_SELECTOR, "input[data-point]")
+    before = point.get_attribute("value")
+    browser.execute_script("arguments[0].scrollIntoView()", maps[0])
+    from selenium.webdriver.common.action_chains import ActionChains
+    ActionChains(browser).move_to_element_with_offset(maps[0], 60, -40).click().perform()
+    after = point.get_attribute("value")
+    assert after != before and "," in after
+    browser.find_element(By.ID, "save-record").click()
+    WebDriverWait(browser, 15).until(lambda d: d.current_url.startswith(record_url))
+    lat, lon = (float(x) for x in after.split(","))
+    shown = browser.find_element(By.ID, "record-values").text
+    assert f"{lat:.5f}, {lon:.5f}" in shown

@@ -267,7 +267,7 @@ enum DatasetPages {
             case .date: control = "<input name=\"\(name)\" value=\"\(value)\" placeholder=\"15/03/2569\" inputmode=\"numeric\">"
             case .integer, .decimal: control = "<input name=\"\(name)\" value=\"\(value)\" inputmode=\"decimal\">"
             case .email: control = "<input name=\"\(name)\" value=\"\(value)\" type=\"email\">"
-            case .point: control = "<input name=\"\(name)\" value=\"\(value)\" placeholder=\"14.68, 102.53\">"
+            case .point: control = "<input name=\"\(name)\" value=\"\(value)\" placeholder=\"14.68, 102.53\" data-point data-centre=\"\(c.tenant.map { "\($0.centre.lat),\($0.centre.lon)" } ?? "")\">"
             case .thaiID: control = "<input name=\"\(name)\" value=\"\(value)\" placeholder=\"1-2345-67890-12-1\" inputmode=\"numeric\">"
             default: control = "<input name=\"\(name)\" value=\"\(value)\">"
             }
@@ -284,6 +284,7 @@ enum DatasetPages {
           \(inputs)
           <button type="submit" id="save-record">\(c.t("บันทึก", "Save"))</button>
         </form>
+        \(schema.activeFields.contains { $0.type == .point } ? "<script type=\"module\" src=\"\(SiteURL.asset("map-picker.js").path)\"></script>" as HTML : .empty)
         """
     }
 
@@ -335,6 +336,7 @@ enum DatasetPages {
         var map: HTML = .empty
         if case .point(let p)? = point {
             map = """
+            <div data-point-view="\(String(p.lat)), \(String(p.lon))"></div>
             <p><a href="https://www.openstreetmap.org/?mlat=\(String(p.lat))&amp;mlon=\(String(p.lon))#map=17/\(String(p.lat))/\(String(p.lon))" rel="noopener" target="_blank">\(chrome.t("ดูตำแหน่งบนแผนที่", "See it on a map")) (\(String(format: "%.5f, %.5f", p.lat, p.lon)))</a></p>
             """
         }

@@ -31,6 +31,7 @@ public struct TenantInfo: Sendable {
     public let modules: [PlatformModule]
     public let defaultLanguage: Language
     public let hasLogo: Bool
+    public let centre: (lat: Double, lon: Double)
 
     public init(_ t: Tenant, hasLogo: Bool) throws {
         id = try t.requireID()
@@ -45,6 +46,7 @@ public struct TenantInfo: Sendable {
         modules = PlatformModule.parseList(t.modules)
         defaultLanguage = Language(rawValue: t.defaultLanguage) ?? .th
         self.hasLogo = hasLogo
+        centre = (t.centreLatitude, t.centreLongitude)
     }
 
     public func displayName(_ lang: Language) -> String { lang == .th ? displayNameTH : displayNameEN }

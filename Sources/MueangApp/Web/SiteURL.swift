@@ -158,7 +158,7 @@ public enum SiteURL: Sendable, Equatable {
         case .language: ["lang"]
         case .healthz: ["healthz"]
         case .metrics: ["metrics"]
-        case .asset(let file): ["static", file]
+        case .asset(let file): ["static"] + file.split(separator: "/").map(String.init)
         case .tenant(let slug, let page): ["t", slug] + page.segments
         case .api(let r): ["api", "v1"] + r.segments
         }

@@ -9,6 +9,64 @@ enum StaticAssets {
         return Response(status: .ok, headers: headers, body: .init(string: stylesheet))
     }
 
+    /// Leaflet from Debian's libjs-leaflet, when it is installed; without it the point fields
+    /// stay plain "lat, lon" inputs.
+    static func leaflet(_ file: String) -> Response {
+        let allowed = ["leaflet.js": "text/javascript", "leaflet.css": "text/css"]
+        guard let type = allowed[file], let data = FileManager.default.contents(atPath: "/usr/share/javascript/leaflet/" + file) else {
+            return Response(status: .notFound)
+        }
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: type + "; charset=utf-8")
+        headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=86400")
+        return Response(status: .ok, headers: headers, body: .init(data: data))
+    }
+
+    static func script(_ text: String) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "javascript", parameters: ["charset": "utf-8"])
+        return Response(status: .ok, headers: headers, body: .init(string: text))
+    }
+
+    /// Turns every `input[data-point]` into a map to click on, and every `[data-point-view]`
+    /// into a map showing its point. Loads Leaflet only where a map is needed.
+    static let mapPicker = """
+    const inputs = document.querySelectorAll('input[data-point], [data-point-view]');
+    if (inputs.length > 0) {
+      const css = document.createElement('link');
+      css.rel = 'stylesheet'; css.href = '/static/leaflet/leaflet.css';
+      document.head.appendChild(css);
+      const script = document.createElement('script');
+      script.src = '/static/leaflet/leaflet.js';
+      script.onload = () => inputs.forEach(setUp);
+      document.head.appendChild(script);
+    }
+    function parse(text) {
+      const digits = '๐๑๒๓๔๕๖๗๘๙';
+      const ascii = (text || '').replace(/[๐-๙]/g, d => String(digits.indexOf(d)));
+      const m = ascii.match(/(-?\\d+(?:\\.\\d+)?)[ ,]+(-?\\d+(?:\\.\\d+)?)/);
+      return m ? [parseFloat(m[1]), parseFloat(m[2])] : null;
+    }
+    function setUp(el) {
+      const L = window.L;
+      const box = document.createElement('div');
+      box.className = 'map';
+      el.insertAdjacentElement('afterend', box);
+      const centre = (el.dataset.centre || '13.75,100.5').split(',').map(Number);
+      const point = parse(el.value || el.dataset.pointView);
+      const map = L.map(box).setView(point || centre, point ? 17 : 14);
+      L.tileLayer('https://tile.openstreetmap.org/{z}/{x}/{y}.png', { maxZoom: 19, attribution: '© OpenStreetMap' }).addTo(map);
+      let marker = point ? L.circleMarker(point, { radius: 8 }).addTo(map) : null;
+      if (el.tagName !== 'INPUT') return;
+      map.on('click', e => {
+        const p = [e.latlng.lat.toFixed(6), e.latlng.lng.toFixed(6)];
+        el.value = p.join(', ');
+        if (marker) marker.setLatLng(e.latlng); else marker = L.circleMarker(e.latlng, { radius: 8 }).addTo(map);
+      });
+      el.addEventListener('change', () => { const p = parse(el.value); if (p) { map.setView(p, 17); if (marker) marker.setLatLng(p); else marker = L.circleMarker(p, { radius: 8 }).addTo(map); } });
+    }
+    """
+
     static func jobScript() -> Response {
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "javascript", parameters: ["charset": "utf-8"])
@@ -75,6 +133,7 @@ enum StaticAssets {
     form.wide, .wide { max-width: none; }
     .actions { margin: .5rem 0; gap: 1rem; align-items: center; }
     progress { width: 100%; height: 1.4rem; }
+    .map { height: 260px; border-radius: 6px; margin-top: .4rem; border: 1px solid #9aa5b1; }
     del { color: #b42318; } ins { color: #1b5e20; text-decoration: none; }
     .notice { background: #fff8e1; border: 1px solid var(--accent); padding: .6rem .9rem; border-radius: 6px; }
     .error-text { color: #b42318; font-weight: 600; }
