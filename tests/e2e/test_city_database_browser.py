@@ -122,3 +122,36 @@ def test_point_is_picked_on_a_map(demo, browser):  # noqa: F811
     lat, lon = (float(x) for x in after.split(","))
     shown = browser.find_element(By.ID, "record-values").text
     assert f"{lat:.5f}, {lon:.5f}" in shown
+
+
+def test_fields_are_renamed_and_archived_without_losing_data(demo, browser):  # noqa: F811
+    sign_in(browser, demo, "nongki", "admin")
+    browser.get(f"{demo.base}/t/nongki/datasets/water-points/fields")
+    keys = [e.get_attribute("value") for e in browser.find_elements(By.CSS_SELECTOR, "input[name$='[key]']") if e.get_attribute("value")]
+    assert keys == ["name", "kind", "working", "village", "location"]
+    name_key = browser.find_element(By.NAME, "fields[0][key]")
+    name_key.clear()
+    name_key.send_keys("point_name")
+    browser.find_element(By.NAME, "fields[2][archive]").click()      # archive "working"
+    Select(browser.find_element(By.NAME, "fields[1][type]")).select_by_value("integer")   # kind → integer: refused
+    browser.find_element(By.NAME, "fields[1][choices]").clear()
+    browser.find_element(By.ID, "save-fields").click()
+    WebDriverWait(browser, 15).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".notice")))
+    assert browser.find_elements(By.ID, "blockers"), browser.find_element(By.CSS_SELECTOR, ".notice").text
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#blockers tbody tr")) == 24
+    browser.get(f"{demo.base}/t/nongki/datasets/water-points/fields")
+    name_key = browser.find_element(By.NAME, "fields[0][key]")
+    name_key.clear()
+    name_key.send_keys("point_name")
+    browser.find_element(By.NAME, "fields[2][archive]").click()
+    browser.find_element(By.ID, "save-fields").click()
+    WebDriverWait(browser, 15).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".notice")))
+    browser.get(f"{demo.base}/t/nongki/datasets/water-points")
+    table = browser.find_element(By.ID, "record-table").text
+    assert "แห่งที่" in table                       # the renamed field kept its values
+    assert "ใช้งานได้" not in browser.find_element(By.CSS_SELECTOR, "#record-table thead").text
+    browser.get(f"{demo.base}/t/nongki/datasets/water-points/fields")
+    keys = [e.get_attribute("value") for e in browser.find_elements(By.CSS_SELECTOR, "input[name$='[key]']")]
+    assert "point_name" in keys and "name" not in keys
+    row = keys.index("working")                                                  # archived, still listed
+    assert browser.find_element(By.NAME, f"fields[{row}][archive]").is_selected()

@@ -80,42 +80,20 @@ enum CityDatabaseMoreAPI {
     /// archived with theirs (and come back when listed again), and a type change that some
     /// values cannot take is refused with the list of those records.
     static func changeSchema(_ req: Request, _ ctx: TenantContext) async throws -> Response {
-        let (service, _, d, schema) = try await DatasetsAPIController.dataset(req, ctx, write: true)
+        let (service, _, d, _) = try await DatasetsAPIController.dataset(req, ctx, write: true)
         let change = try req.content.decode(SchemaChange.self)
-        let evolution = SchemaEvolution(old: schema, new: DatasetSchema(fields: change.fields), renames: change.renames ?? [:])
-        if let problem = evolution.problems.first { throw AppError.invalid(th: problem.message.th, en: problem.message.en) }
-        let records = try await ctx.scope.query(DatasetRecord.self).filter(\.$datasetID == (try d.requireID())).all()
-        let decoded = try records.map { (id: try $0.requireID(), values: try DatasetService.values($0, schema)) }
-        let blockers = evolution.unconvertibleRecords(decoded)
-        guard blockers.isEmpty else {
+        switch try await service.changeSchema(d, fields: change.fields, renames: change.renames ?? [:]) {
+        case .refused(let blockers):
             let response = Response(status: .conflict)
             try response.content.encode(Blocked(
                 error: .init(th: "เปลี่ยนชนิดข้อมูลไม่ได้: มี \(blockers.count) ค่าที่แปลงไม่ได้", en: "The type change was refused: \(blockers.count) value(s) cannot be converted."),
                 records: blockers.map { .init(id: $0.record, field: $0.error.field, reason: $0.error.message) }))
             return response
+        case .changed(let newSchema, let summary):
+            try await req.audit("update", "dataset", id: d.slug, summary)
+            let division = try await ctx.scope.find(Division.self, d.divisionID)?.slug
+            return try await DatasetsAPIController.out(d, newSchema, division: division).encodeResponse(for: req)
         }
-        let newSchema = evolution.result
-        let fieldsJSON = try DatasetService.encodeFields(newSchema.fields)
-        let changedRenames = !evolution.renamed.isEmpty
-        try await ctx.scope.transaction { tx in
-            let writer = DatasetService(scope: tx, actor: service.actor)
-            d.fieldsJSON = fieldsJSON
-            d.updatedAt = Date()
-            try await d.update(on: tx.db)
-            if changedRenames || !evolution.needsNoConversion {
-                for (r, old) in zip(records, decoded) {
-                    let migrated = try evolution.migrate(old.values)
-                    if migrated != old.values {
-                        _ = try await writer.save(d, newSchema, r, values: migrated, deleted: r.deletedAt != nil, action: "schema-change")
-                    }
-                }
-            }
-            try await req.audit("update", "dataset", id: d.slug,
-                                "schema of \(d.slug): renamed \(evolution.renamed), archived \(evolution.archived), added \(evolution.added), types \(evolution.typeChanges.map { "\($0.key) \($0.from.rawValue)→\($0.to.rawValue)" })",
-                                on: tx.db)
-        }
-        let division = try await ctx.scope.find(Division.self, d.divisionID)?.slug
-        return try await DatasetsAPIController.out(d, newSchema, division: division).encodeResponse(for: req)
     }
 
     // MARK: Recovery workbench

@@ -26,6 +26,8 @@ enum DatasetPages {
         site.page(.GET, .job(.pattern), .requires(.readDatasets), job)
         site.page(.GET, .jobRejects(.pattern), .requires(.readDatasets), rejects)
         site.page(.POST, .datasetRestore(.pattern), .requires(.editRecords), restoreDataset)
+        site.page(.GET, .datasetFields(.pattern), .requires(.designDatasets)) { req, ctx in try await fieldsPage(req, ctx) }
+        site.page(.POST, .datasetFields(.pattern), .requires(.designDatasets), changeFields)
     }
 
     typealias Loaded = (service: DatasetService, access: DatasetAccess, dataset: Dataset, schema: DatasetSchema)
@@ -79,23 +81,7 @@ enum DatasetPages {
         let user = try ctx.require(.designDatasets)
         let divisions = try await ctx.scope.query(Division.self).sort(\.$sortOrder).all()
             .filter { user.role != .staff || user.divisionIDs.contains($0.id!) }
-        let typeOptions = FieldType.allCases.html { t in "<option value=\"\(t.rawValue)\">\(chrome.t(t.label))</option>" }
-        let rows = (0..<designerRows).html { i in
-            """
-            <tr class="field-row">
-              <td><input name="fields[\(i)][key]" pattern="[a-z][a-z0-9_]{0,62}" placeholder="house_no" aria-label="key"></td>
-              <td><select name="fields[\(i)][type]">\(typeOptions)</select></td>
-              <td><input name="fields[\(i)][labelTH]" placeholder="บ้านเลขที่" aria-label="ป้ายชื่อ"></td>
-              <td><input name="fields[\(i)][labelEN]" placeholder="House no." aria-label="label"></td>
-              <td><input type="checkbox" name="fields[\(i)][required]" value="1" aria-label="required"></td>
-              <td><input type="checkbox" name="fields[\(i)][unique]" value="1" aria-label="unique"></td>
-              <td><input name="fields[\(i)][choices]" placeholder="ก, ข, ค" aria-label="choices"></td>
-              <td><input name="fields[\(i)][min]" size="6" aria-label="min"></td>
-              <td><input name="fields[\(i)][max]" size="6" aria-label="max"></td>
-              <td><input name="fields[\(i)][help]" aria-label="help"></td>
-            </tr>
-            """
-        }
+        let rows = (0..<designerRows).html { i in fieldRow(i, nil, chrome) }
         let body: HTML = """
         <h1>\(chrome.t("ออกแบบชุดข้อมูลใหม่", "Design a new dataset"))</h1>
         <form method="post" action="\(url(ctx, .datasets))" class="stack wide" id="designer">
@@ -124,10 +110,33 @@ enum DatasetPages {
         return htmlResponse(Layout.render(chrome, title: chrome.t("ออกแบบชุดข้อมูล", "Design a dataset"), body), status: status)
     }
 
+    /// One editable row of a field definition (blank for a new field).
+    static func fieldRow(_ i: Int, _ f: FieldDefinition?, _ c: PageChrome, archivable: Bool = false) -> HTML {
+        let typeOptions = FieldType.allCases.html { t in "<option value=\"\(t.rawValue)\"\(t == f?.type ? HTML(raw: " selected") : .empty)>\(c.t(t.label))</option>" }
+        let checked: (Bool?) -> HTML = { $0 == true ? HTML(raw: " checked") : .empty }
+        let limit: (FieldLimit?) -> String = { $0.map { "\($0)" } ?? "" }
+        return """
+        <tr class="field-row\(f?.archived == true ? " inactive" : "")">
+          <td>\(f.map { "<input type=\"hidden\" name=\"fields[\(i)][original]\" value=\"\($0.key)\">" as HTML } ?? .empty)<input name="fields[\(i)][key]" value="\(f?.key)" pattern="[a-z][a-z0-9_]{0,62}" placeholder="house_no" aria-label="key"></td>
+          <td><select name="fields[\(i)][type]">\(typeOptions)</select></td>
+          <td><input name="fields[\(i)][labelTH]" value="\(f?.label?.th)" placeholder="บ้านเลขที่" aria-label="ป้ายชื่อ"></td>
+          <td><input name="fields[\(i)][labelEN]" value="\(f?.label?.en)" placeholder="House no." aria-label="label"></td>
+          <td><input type="checkbox" name="fields[\(i)][required]" value="1" aria-label="required"\(checked(f?.required))></td>
+          <td><input type="checkbox" name="fields[\(i)][unique]" value="1" aria-label="unique"\(checked(f?.unique))></td>
+          <td><input name="fields[\(i)][choices]" value="\(f?.choices.joined(separator: ", "))" placeholder="ก, ข, ค" aria-label="choices"></td>
+          <td><input name="fields[\(i)][min]" value="\(limit(f?.min))" size="6" aria-label="min"></td>
+          <td><input name="fields[\(i)][max]" value="\(limit(f?.max))" size="6" aria-label="max"></td>
+          <td><input name="fields[\(i)][help]" value="\(f?.help?.th)" aria-label="help"></td>
+          \(archivable ? "<td><input type=\"checkbox\" name=\"fields[\(i)][archive]\" value=\"1\" aria-label=\"archive\"\(checked(f?.archived))></td>" as HTML : .empty)
+        </tr>
+        """
+    }
+
     struct DesignForm: Content {
         struct Row: Content {
             var key: String?; var type: String?; var labelTH: String?; var labelEN: String?
             var required: String?; var unique: String?; var choices: String?; var min: String?; var max: String?; var help: String?
+            var original: String?; var archive: String?
         }
         var titleTH: String; var titleEN: String?; var slug: String; var division: String?; var lawfulBasis: String?
         var description: String?; var fields: [Row]?
@@ -208,7 +217,7 @@ enum DatasetPages {
         <h1 id="dataset-title">\(title(d, chrome))</h1>
         <p class="muted">\(d.descriptionText)</p>
         <nav class="row actions">
-          \(canWrite ? "<a class=\"button\" id=\"import-link\" href=\"\(url(ctx, .datasetImport(.slug(d.slug))))\">\(chrome.t("นำเข้าไฟล์", "Import a file"))</a><a href=\"\(url(ctx, .datasetTrash(.slug(d.slug))))\">\(chrome.t("ถังขยะ", "Trash"))</a>" as HTML : .empty)
+          \(canWrite ? "<a class=\"button\" id=\"import-link\" href=\"\(url(ctx, .datasetImport(.slug(d.slug))))\">\(chrome.t("นำเข้าไฟล์", "Import a file"))</a><a href=\"\(url(ctx, .datasetTrash(.slug(d.slug))))\">\(chrome.t("ถังขยะ", "Trash"))</a><a id=\"fields-link\" href=\"\(url(ctx, .datasetFields(.slug(d.slug))))\">\(chrome.t("โครงสร้าง", "Fields"))</a>" as HTML : .empty)
           <span>\(chrome.t("ส่งออก", "Export")): \(["csv", "xlsx", "geojson", "json"].html { f in "<a class=\"export\" href=\"\(url(ctx, .datasetExport(.slug(d.slug))))?format=\(f)&amp;q=\(search.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")\">\(f.uppercased())</a> " })</span>
         </nav>
         <form method="get" class="row card" id="search">
@@ -445,4 +454,70 @@ enum DatasetPages {
         try await req.audit("update", "dataset", id: d.slug, "restored dataset \(d.slug) to \(day.iso8601) \(form.time ?? ""): \(changed) changed")
         return req.redirect(.tenant(ctx.tenant.slug, .dataset(.slug(d.slug))), notice: "saved")
     }
+}
+
+extension DatasetPages {
+    /// Changing a dataset's fields: rename a key (values follow), archive a field (values kept,
+    /// restorable), add fields, change a type (refused, with the records, if values cannot follow).
+    static func fieldsPage(_ req: Request, _ ctx: TenantContext, notice: LocalizedMessage? = nil, blockers: [SchemaEvolution.Blocker<UUID>] = [],
+                           status: HTTPResponseStatus = .ok) async throws -> Response {
+        let (_, _, d, schema) = try await load(req, ctx, write: true)
+        let chrome = req.chrome(ctx, notice: notice ?? MueangApp.notice(req))
+        let rows = schema.fields.enumerated().html { i, f in fieldRow(i, f, chrome, archivable: true) }
+            + (schema.fields.count..<(schema.fields.count + 4)).html { fieldRow($0, nil, chrome, archivable: true) }
+        let blocked = blockers.html { b in
+            "<tr><td><a href=\"\(url(ctx, .record(.slug(d.slug), .id(b.record))))\">\(String(b.record.uuidString.prefix(8)))</a></td><td>\(b.error.field)</td><td>\(chrome.t(b.error.message))</td></tr>"
+        }
+        let body: HTML = """
+        <p><a href="\(url(ctx, .dataset(.slug(d.slug))))">← \(title(d, chrome))</a></p>
+        <h1>\(chrome.t("โครงสร้างชุดข้อมูล", "Dataset fields")): \(title(d, chrome))</h1>
+        <p class="muted">\(chrome.t("เปลี่ยนรหัสช่องได้โดยข้อมูลยังอยู่ ช่องที่เก็บถาวรจะซ่อนแต่ค่าไม่หาย เลือกออกเพื่อนำกลับมา", "Renaming a key keeps its values; an archived field is hidden with its values kept; untick to bring it back."))</p>
+        \(blockers.isEmpty ? .empty : "<div class=\"table-wrap\"><table id=\"blockers\"><thead><tr><th>\(chrome.t("ระเบียน", "Record"))</th><th>\(chrome.t("ช่อง", "Field"))</th><th>\(chrome.t("เหตุผล", "Reason"))</th></tr></thead><tbody>\(blocked)</tbody></table></div>" as HTML)
+        <form method="post" action="\(url(ctx, .datasetFields(.slug(d.slug))))" class="stack wide" id="fields-form">
+          \(chrome.csrfField)
+          <div class="table-wrap"><table id="field-table"><thead><tr>
+            <th>\(chrome.t("รหัสช่อง", "Key"))</th><th>\(chrome.t("ชนิด", "Type"))</th><th>\(chrome.t("ป้ายชื่อ (ไทย)", "Label (Thai)"))</th><th>\(chrome.t("ป้ายชื่อ (อังกฤษ)", "Label (English)"))</th>
+            <th>\(chrome.t("ต้องกรอก", "Required"))</th><th>\(chrome.t("ไม่ซ้ำ", "Unique"))</th><th>\(chrome.t("ตัวเลือก", "Choices"))</th><th>min</th><th>max</th><th>\(chrome.t("คำแนะนำ", "Help"))</th><th>\(chrome.t("เก็บถาวร", "Archive"))</th></tr></thead>
+          <tbody>\(rows)</tbody></table></div>
+          <button type="submit" id="save-fields">\(chrome.t("บันทึกโครงสร้าง", "Save the fields"))</button>
+        </form>
+        """
+        return htmlResponse(Layout.render(chrome, title: chrome.t("โครงสร้างชุดข้อมูล", "Dataset fields"), body), status: status)
+    }
+
+    static func changeFields(_ req: Request, _ ctx: TenantContext) async throws -> Response {
+        let (service, _, d, schema) = try await load(req, ctx, write: true)
+        do {
+            let rows = try req.content.decode(FieldsForm.self).fields ?? []
+            var fields = try fieldDefinitions(rows)
+            // What the form does not show (pattern, default, reference target) is kept as it was.
+            let named = rows.filter { !($0.key ?? "").trimmingCharacters(in: .whitespaces).isEmpty }
+            for (i, row) in named.enumerated() where i < fields.count {
+                guard let original = row.original, let old = schema.field(original) else { continue }
+                fields[i].pattern = old.pattern
+                fields[i].defaultValue = old.defaultValue
+                fields[i].reference = old.reference
+            }
+            var renames: [String: String] = [:]
+            for row in rows {
+                guard let original = row.original, let key = row.key?.trimmingCharacters(in: .whitespaces), !key.isEmpty else { continue }
+                if original != key { renames[original] = key }
+            }
+            // Archived rows are left out of the new list: the evolution archives what is missing.
+            let archived = Set(rows.filter { $0.archive != nil }.compactMap { $0.key?.trimmingCharacters(in: .whitespaces) })
+            fields.removeAll { archived.contains($0.key) }
+            switch try await service.changeSchema(d, fields: fields, renames: renames) {
+            case .refused(let blockers):
+                return try await fieldsPage(req, ctx, notice: .init(th: "เปลี่ยนชนิดข้อมูลไม่ได้ ค่าต่อไปนี้แปลงไม่ได้", en: "The type change was refused: these values cannot be converted."),
+                                            blockers: blockers, status: .conflict)
+            case .changed(_, let summary):
+                try await req.audit("update", "dataset", id: d.slug, summary)
+                return req.redirect(.tenant(ctx.tenant.slug, .datasetFields(.slug(d.slug))), notice: "saved")
+            }
+        } catch let e as AppError where e.status == .unprocessableEntity {
+            return try await fieldsPage(req, ctx, notice: e.message, status: e.status)
+        }
+    }
+
+    struct FieldsForm: Content { var fields: [DesignForm.Row]? }
 }

@@ -75,6 +75,43 @@ struct DatasetService: Sendable {
         return d
     }
 
+    enum SchemaChangeOutcome: Sendable {
+        case changed(DatasetSchema, summary: String)
+        /// Values some records hold that the new types cannot take; nothing was changed.
+        case refused([SchemaEvolution.Blocker<UUID>])
+    }
+
+    /// Changes a dataset's fields without losing data: renamed fields keep their values, removed
+    /// ones are archived with theirs, and a type change some values cannot take is refused with
+    /// those records. Records whose values move or convert get a new version.
+    func changeSchema(_ d: Dataset, fields: [FieldDefinition], renames: [String: String]) async throws -> SchemaChangeOutcome {
+        let schema = try Self.schema(of: d)
+        let evolution = SchemaEvolution(old: schema, new: DatasetSchema(fields: fields), renames: renames)
+        if let problem = evolution.problems.first { throw AppError.invalid(th: problem.message.th, en: problem.message.en) }
+        let records = try await scope.query(DatasetRecord.self).filter(\.$datasetID == (try d.requireID())).all()
+        let decoded = try records.map { (id: try $0.requireID(), values: try Self.values($0, schema)) }
+        let blockers = evolution.unconvertibleRecords(decoded)
+        guard blockers.isEmpty else { return .refused(blockers) }
+        let newSchema = evolution.result
+        let fieldsJSON = try Self.encodeFields(newSchema.fields)
+        let moves = !evolution.renamed.isEmpty || !evolution.needsNoConversion
+        try await scope.transaction { tx in
+            let writer = DatasetService(scope: tx, actor: actor)
+            d.fieldsJSON = fieldsJSON
+            d.updatedAt = Date()
+            try await d.update(on: tx.db)
+            guard moves else { return }
+            for (r, old) in zip(records, decoded) {
+                let migrated = try evolution.migrate(old.values)
+                if migrated != old.values {
+                    _ = try await writer.save(d, newSchema, r, values: migrated, deleted: r.deletedAt != nil, action: "schema-change")
+                }
+            }
+        }
+        let types = evolution.typeChanges.map { "\($0.key) \($0.from.rawValue)→\($0.to.rawValue)" }
+        return .changed(newSchema, summary: "schema of \(d.slug): renamed \(evolution.renamed), archived \(evolution.archived), added \(evolution.added), types \(types)")
+    }
+
     // MARK: Records
 
     struct Page: Sendable { var items: [DatasetRecord]; var total: Int }

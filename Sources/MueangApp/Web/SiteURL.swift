@@ -54,6 +54,7 @@ public enum SiteURL: Sendable, Equatable {
         case datasetImport(RouteSlug), importPreview(RouteSlug), job(RouteID), jobRejects(RouteID)
         case datasetRestore(RouteSlug), datasetExport(RouteSlug)
         case recovery, recoveryUpload, recoveryMatch, recoveryWrite
+        case datasetFields(RouteSlug)
 
         var segments: [String] {
             switch self {
@@ -89,6 +90,7 @@ public enum SiteURL: Sendable, Equatable {
             case .jobRejects(let id): ["jobs", id.segment, "rejects.csv"]
             case .datasetRestore(let d): ["datasets", d.segment, "restore"]
             case .datasetExport(let d): ["datasets", d.segment, "export"]
+            case .datasetFields(let d): ["datasets", d.segment, "fields"]
             case .recovery: ["recovery"]
             case .recoveryUpload: ["recovery", "upload"]
             case .recoveryMatch: ["recovery", "match"]
