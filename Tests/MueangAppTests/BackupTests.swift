@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Vapor
 import Fluent
+import SQLKit
 @testable import MueangApp
 
 @Suite("Backup and restore give back identical rows")
@@ -18,7 +19,18 @@ struct BackupTests {
             "villages": try j(t.villages), "users": try j(t.users), "user_divisions": try j(t.userDivisions),
             "user_villages": try j(t.userVillages), "login_sessions": try j(t.loginSessions), "api_tokens": try j(t.apiTokens),
             "audit_entries": try j(t.auditEntries), "tenant_assets": try j(t.tenantAssets),
+            "datasets": try j(t.datasets), "dataset_records": try j(t.datasetRecords), "record_versions": try j(t.recordVersions),
+            "record_keys": try j(t.recordKeys), "dataset_jobs": try j(t.datasetJobs),
         ]
+    }
+
+    static func tableNames(_ db: any Database) async throws -> [String] {
+        guard let sql = db as? any SQLDatabase else { return [] }
+        struct Row: Decodable { let name: String }
+        let query: SQLQueryString = sql.dialect.name == "postgresql"
+            ? "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'"
+            : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        return try await sql.raw(query).all(decoding: Row.self).map(\.name)
     }
 
     /// Puts a little of everything in: a session, a token, audit entries, a logo, a staff scope.
@@ -40,7 +52,10 @@ struct BackupTests {
             let doc = try await BackupService.snapshot(db: app.db)
             return (try await Self.dump(app.db), try BackupService.encode(doc))
         }
-        #expect(original.count == 11)
+        #expect(original.count == 16)
+        // Every table of the schema is in the comparison.
+        #expect(Set(original.keys) == Set(try await TestApp.with(engine, .empty) { app in try await Self.tableNames(app.db) }))
+        #expect(original["dataset_records"]?.contains("นาง") == true)
         #expect(original["tenant_assets"]?.contains("image/png") == true)
         try await TestApp.with(engine, .empty) { app in
             try await BackupService.restore(try BackupService.decode(file), into: app.db)

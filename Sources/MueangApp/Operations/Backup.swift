@@ -26,10 +26,16 @@ public struct BackupDocument: Codable, Sendable {
         public var apiTokens: [APIToken] = []
         public var auditEntries: [AuditEntry] = []
         public var tenantAssets: [TenantAsset] = []
+        public var datasets: [Dataset] = []
+        public var datasetRecords: [DatasetRecord] = []
+        public var recordVersions: [RecordVersion] = []
+        public var recordKeys: [RecordKey] = []
+        public var datasetJobs: [DatasetJob] = []
 
         public var rowCount: Int {
             migrations.count + tenants.count + divisions.count + villages.count + users.count + userDivisions.count
                 + userVillages.count + loginSessions.count + apiTokens.count + auditEntries.count + tenantAssets.count
+                + datasets.count + datasetRecords.count + recordVersions.count + recordKeys.count + datasetJobs.count
         }
     }
 }
@@ -61,6 +67,11 @@ public enum BackupService {
                 t.apiTokens = try await APIToken.query(on: tx).filter(\.$tenantID == id).sort(\.$id).all()
                 t.auditEntries = try await AuditEntry.query(on: tx).filter(\.$tenantID == id).sort(\.$id).all()
                 t.tenantAssets = try await TenantAsset.query(on: tx).filter(\.$tenantID == id).sort(\.$id).all()
+                t.datasets = try await Dataset.query(on: tx).filter(\.$tenantID == id).sort(\.$id).all()
+                t.datasetRecords = try await DatasetRecord.query(on: tx).filter(\.$tenantID == id).sort(\.$id).all()
+                t.recordVersions = try await RecordVersion.query(on: tx).filter(\.$tenantID == id).sort(\.$id).all()
+                t.recordKeys = try await RecordKey.query(on: tx).filter(\.$tenantID == id).sort(\.$id).all()
+                t.datasetJobs = try await DatasetJob.query(on: tx).filter(\.$tenantID == id).sort(\.$id).all()
             } else {
                 t.migrations = try await MigrationLog.query(on: tx).sort(\.$id).all()
                 t.tenants = try await Tenant.query(on: tx).sort(\.$id).all()
@@ -73,6 +84,11 @@ public enum BackupService {
                 t.apiTokens = try await APIToken.query(on: tx).sort(\.$id).all()
                 t.auditEntries = try await AuditEntry.query(on: tx).sort(\.$id).all()
                 t.tenantAssets = try await TenantAsset.query(on: tx).sort(\.$id).all()
+                t.datasets = try await Dataset.query(on: tx).sort(\.$id).all()
+                t.datasetRecords = try await DatasetRecord.query(on: tx).sort(\.$id).all()
+                t.recordVersions = try await RecordVersion.query(on: tx).sort(\.$id).all()
+                t.recordKeys = try await RecordKey.query(on: tx).sort(\.$id).all()
+                t.datasetJobs = try await DatasetJob.query(on: tx).sort(\.$id).all()
             }
             return BackupDocument(createdAt: Date(), tenant: tenantSlug, tables: t)
         }
@@ -124,6 +140,11 @@ public enum BackupService {
             try await insert(t.apiTokens, tx)
             try await insert(t.auditEntries, tx)
             try await insert(t.tenantAssets, tx)
+            try await insert(t.datasets, tx)
+            try await insert(t.datasetRecords, tx)
+            try await insert(t.recordVersions, tx)
+            try await insert(t.recordKeys, tx)
+            try await insert(t.datasetJobs, tx)
         }
     }
 
