@@ -20,7 +20,7 @@ struct BackupTests {
             "user_villages": try j(t.userVillages), "login_sessions": try j(t.loginSessions), "api_tokens": try j(t.apiTokens),
             "audit_entries": try j(t.auditEntries), "tenant_assets": try j(t.tenantAssets),
             "datasets": try j(t.datasets), "dataset_records": try j(t.datasetRecords), "record_versions": try j(t.recordVersions),
-            "record_keys": try j(t.recordKeys), "dataset_jobs": try j(t.datasetJobs),
+            "record_keys": try j(t.recordKeys), "dataset_jobs": try j(t.datasetJobs), "record_files": try j(t.recordFiles),
         ]
     }
 
@@ -52,7 +52,7 @@ struct BackupTests {
             let doc = try await BackupService.snapshot(db: app.db)
             return (try await Self.dump(app.db), try BackupService.encode(doc))
         }
-        #expect(original.count == 16)
+        #expect(original.count == 17)
         // Every table of the schema is in the comparison.
         #expect(Set(original.keys) == Set(try await TestApp.with(engine, .empty) { app in try await Self.tableNames(app.db) }))
         #expect(original["dataset_records"]?.contains("นาง") == true)

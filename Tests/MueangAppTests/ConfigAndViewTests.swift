@@ -48,7 +48,7 @@ struct ViewTests {
     static func tenant(name: String = "เทศบาลตำบลหนองกี่", color: String = "#1b5e20") throws -> TenantInfo {
         let t = Tenant()
         t.id = UUID(); t.slug = "nongki"; t.nameTH = name; t.nameEN = "Nong Ki"; t.displayNameTH = name; t.displayNameEN = "Nong Ki"
-        t.kind = "subdistrict"; t.primaryColor = color; t.accentColor = "#f9a825"; t.modules = "dengue,signboard-tax"; t.defaultLanguage = "th"
+        t.kind = "subdistrict"; t.centreLatitude = 14.6869; t.centreLongitude = 102.5361; t.primaryColor = color; t.accentColor = "#f9a825"; t.modules = "dengue,signboard-tax"; t.defaultLanguage = "th"
         return try TenantInfo(t, hasLogo: false)
     }
 

@@ -6,6 +6,8 @@ import os
 import tempfile
 
 import requests
+
+from conftest import run_cli
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -155,3 +157,49 @@ def test_fields_are_renamed_and_archived_without_losing_data(demo, browser):  # 
     assert "point_name" in keys and "name" not in keys
     row = keys.index("working")                                                  # archived, still listed
     assert browser.find_element(By.NAME, f"fields[{row}][archive]").is_selected()
+
+
+def tiny_png(path):
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * 4 for _ in range(4))
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+    with open(path, "wb") as f:
+        f.write(png)
+
+
+def test_photo_attached_to_a_record(demo, browser):  # noqa: F811
+    token = run_cli("token", "create", "--tenant", "hatyai", "--user", "admin", "--data-dir", demo.data_dir).stdout.strip()
+    auth = {"Authorization": f"Bearer {token}"}
+    requests.post(f"{demo.base}/api/v1/t/hatyai/datasets", headers=auth, json={
+        "slug": "signs-photos", "title": {"th": "ภาพป้าย", "en": "Sign photos"},
+        "fields": [{"key": "name", "type": "text", "required": True}, {"key": "photo", "type": "file", "label": {"th": "ภาพถ่าย", "en": "Photo"}}]})
+    sign_in(browser, demo, "hatyai", "admin")
+    browser.get(f"{demo.base}/t/hatyai/datasets/signs-photos")
+    folder = tempfile.mkdtemp()
+    bad = os.path.join(folder, "note.png")
+    with open(bad, "w") as f:
+        f.write("not really a picture")
+    browser.find_element(By.NAME, "v[name]").send_keys("ป้ายร้านทอง")
+    browser.find_element(By.NAME, "upload[photo]").send_keys(bad)
+    browser.find_element(By.ID, "save-record").click()
+    # Refused by its bytes, whatever its name says.
+    WebDriverWait(browser, 15, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: "PNG" in d.find_element(By.TAG_NAME, "main").text)
+    good = os.path.join(folder, "sign.png")
+    tiny_png(good)
+    browser.get(f"{demo.base}/t/hatyai/datasets/signs-photos")
+    browser.find_element(By.NAME, "v[name]").send_keys("ป้ายร้านทอง")
+    browser.find_element(By.NAME, "upload[photo]").send_keys(good)
+    browser.find_element(By.ID, "save-record").click()
+    WebDriverWait(browser, 15).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#record-table tbody a"))).click()
+    img = WebDriverWait(browser, 15).until(EC.presence_of_element_located((By.CSS_SELECTOR, "img.photo")))
+    assert browser.execute_script("return arguments[0].naturalWidth", img) == 4
+    session = requests.Session()
+    for c in browser.get_cookies():
+        session.cookies.set(c["name"], c["value"])
+    assert session.get(img.get_attribute("src")).headers["Content-Type"] == "image/png"
+    assert requests.get(img.get_attribute("src")).status_code == 401            # not for the public

@@ -13,9 +13,9 @@ enum DatasetPages {
         site.page(.GET, .newDataset, .requires(.designDatasets)) { req, ctx in try await designer(req, ctx) }
         site.page(.POST, .datasets, .requires(.designDatasets), create)
         site.page(.GET, .dataset(.pattern), .requires(.readDatasets)) { req, ctx in try await browse(req, ctx) }
-        site.page(.POST, .datasetRecords(.pattern), .requires(.editRecords), createRecord)
+        site.page(.POST, .datasetRecords(.pattern), .requires(.editRecords), maxBody: "12mb", createRecord)
         site.page(.GET, .record(.pattern, .pattern), .requires(.readDatasets)) { req, ctx in try await record(req, ctx) }
-        site.page(.POST, .record(.pattern, .pattern), .requires(.editRecords), updateRecord)
+        site.page(.POST, .record(.pattern, .pattern), .requires(.editRecords), maxBody: "12mb", updateRecord)
         site.page(.POST, .recordDelete(.pattern, .pattern), .requires(.editRecords), deleteRecord)
         site.page(.POST, .recordRestore(.pattern, .pattern), .requires(.editRecords), restoreVersion)
         site.page(.GET, .datasetTrash(.pattern), .requires(.editRecords), trash)
@@ -27,6 +27,7 @@ enum DatasetPages {
         site.page(.GET, .jobRejects(.pattern), .requires(.readDatasets), rejects)
         site.page(.POST, .datasetRestore(.pattern), .requires(.editRecords), restoreDataset)
         site.page(.GET, .datasetFields(.pattern), .requires(.designDatasets)) { req, ctx in try await fieldsPage(req, ctx) }
+        site.page(.GET, .file(.pattern), .requires(.readDatasets), file)
         site.page(.POST, .datasetFields(.pattern), .requires(.designDatasets), changeFields)
     }
 
@@ -245,6 +246,7 @@ enum DatasetPages {
         case .thaiID(let id): id.formatted
         case .point(let p): String(format: "%.5f, %.5f", p.lat, p.lon)
         case .area: c.t("พื้นที่ (GeoJSON)", "Area (GeoJSON)")
+        case .file(let ref): RecordFiles.id(of: ref) != nil ? c.t("ไฟล์แนบ", "Attached file") : ref
         default: v.text
         }
     }
@@ -276,6 +278,8 @@ enum DatasetPages {
             case .date: control = "<input name=\"\(name)\" value=\"\(value)\" placeholder=\"15/03/2569\" inputmode=\"numeric\">"
             case .integer, .decimal: control = "<input name=\"\(name)\" value=\"\(value)\" inputmode=\"decimal\">"
             case .email: control = "<input name=\"\(name)\" value=\"\(value)\" type=\"email\">"
+            case .file:
+                control = "<input type=\"hidden\" name=\"\(name)\" value=\"\(value)\"><input type=\"file\" name=\"upload[\(f.key)]\" accept=\"image/*,application/pdf\" capture=\"environment\">"
             case .point: control = "<input name=\"\(name)\" value=\"\(value)\" placeholder=\"14.68, 102.53\" data-point data-centre=\"\(c.tenant.map { "\($0.centre.lat),\($0.centre.lon)" } ?? "")\">"
             case .thaiID: control = "<input name=\"\(name)\" value=\"\(value)\" placeholder=\"1-2345-67890-12-1\" inputmode=\"numeric\">"
             default: control = "<input name=\"\(name)\" value=\"\(value)\">"
@@ -287,7 +291,7 @@ enum DatasetPages {
             """
         }
         return """
-        <form method="post" action="\(action)" class="stack card" id="record-form">
+        <form method="post" action="\(action)" class="stack card" id="record-form"\(schema.activeFields.contains { $0.type == .file } ? HTML(raw: " enctype=\"multipart/form-data\"") : .empty)>
           <h2>\(title)</h2>
           \(c.csrfField)
           \(inputs)
@@ -297,11 +301,42 @@ enum DatasetPages {
         """
     }
 
-    struct RecordForm: Content { var v: [String: String]? }
+    struct RecordForm: Content { var v: [String: String]?; var upload: [String: File]? }
+
+    /// The form's texts, with uploaded photos and files stored and referenced as `file:<id>`.
+    static func formTexts(_ req: Request, _ ctx: TenantContext, _ d: Dataset, _ schema: DatasetSchema) async throws -> [String: String] {
+        let form = try req.content.decode(RecordForm.self)
+        var texts = form.v ?? [:]
+        for (key, upload) in form.upload ?? [:] where upload.data.readableBytes > 0 {
+            guard let field = schema.field(key), field.type == .file else { continue }
+            let data = Data(buffer: upload.data)
+            guard data.count <= RecordFiles.maxBytes else { throw AppError(.payloadTooLarge, th: "ไฟล์ใหญ่เกิน 5 MB", en: "The file is larger than 5 MB.") }
+            guard let type = RecordFiles.contentType(data) else {
+                throw AppError(.unsupportedMediaType, th: "รองรับรูปภาพ (PNG, JPEG, WebP) และ PDF", en: "Photos (PNG, JPEG, WebP) and PDF files only.")
+            }
+            let f = RecordFile()
+            f.id = UUID(); f.datasetID = try d.requireID(); f.filename = String(upload.filename.prefix(200)); f.contentType = type; f.data = data; f.createdAt = Date()
+            try await ctx.scope.create(f)
+            texts[key] = "file:" + (try f.requireID()).uuidString.lowercased()
+        }
+        return texts
+    }
+
+    static func file(_ req: Request, _ ctx: TenantContext) async throws -> Response {
+        let user = try ctx.require(.readDatasets)
+        guard let f = try await ctx.scope.find(RecordFile.self, req.parameters.get("id", as: UUID.self)),
+              let d = try await ctx.scope.find(Dataset.self, f.datasetID), DatasetAccess(user: user).canRead(d)
+        else { throw AppError.notFound }
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: f.contentType)
+        headers.add(name: "X-Content-Type-Options", value: "nosniff")
+        headers.replaceOrAdd(name: .contentDisposition, value: f.contentType == "application/pdf" ? "attachment; filename=\"document.pdf\"" : "inline")
+        return Response(status: .ok, headers: headers, body: .init(data: f.data))
+    }
 
     static func createRecord(_ req: Request, _ ctx: TenantContext) async throws -> Response {
-        let (service, _, d, _) = try await load(req, ctx, write: true)
-        let texts = try req.content.decode(RecordForm.self).v ?? [:]
+        let (service, _, d, schema) = try await load(req, ctx, write: true)
+        let texts = try await formTexts(req, ctx, d, schema)
         do {
             let r = try await service.createRecord(d, .text(texts))
             try await req.audit("create", "dataset-record", id: r.id?.uuidString, "created a record in \(d.slug)")
@@ -323,7 +358,13 @@ enum DatasetPages {
         let villages = try await ctx.scope.query(Village.self).sort(\.$number).all()
         let names = Dictionary(uniqueKeysWithValues: villages.map { ($0.id!, VillagesController.label($0, chrome)) })
         let rid = try r.requireID()
-        let table = schema.activeFields.html { f in "<tr><th>\(label(f, chrome))</th><td>\(values[f.key].map { display($0, f, chrome, villages: names) } ?? "–")</td></tr>" }
+        let table = schema.activeFields.html { f in
+            if case .file(let ref)? = values[f.key], let fileID = RecordFiles.id(of: ref) {
+                let link = url(ctx, .file(.id(fileID)))
+                return "<tr><th>\(label(f, chrome))</th><td><a href=\"\(link)\"><img class=\"photo\" src=\"\(link)\" alt=\"\(label(f, chrome))\"></a></td></tr>"
+            }
+            return "<tr><th>\(label(f, chrome))</th><td>\(values[f.key].map { display($0, f, chrome, villages: names) } ?? "–")</td></tr>"
+        }
         var previous: RecordValues = [:]
         var historyRows: [HTML] = []
         for v in versions {
@@ -365,9 +406,9 @@ enum DatasetPages {
     }
 
     static func updateRecord(_ req: Request, _ ctx: TenantContext) async throws -> Response {
-        let (service, _, d, _) = try await load(req, ctx, write: true)
+        let (service, _, d, schema) = try await load(req, ctx, write: true)
         let r = try await service.record(d, req.parameters.get("id", as: UUID.self))
-        let texts = try req.content.decode(RecordForm.self).v ?? [:]
+        let texts = try await formTexts(req, ctx, d, schema)
         do {
             // A field emptied in the form is cleared, not kept: send every field the form shows.
             _ = try await service.updateRecord(d, r, .text(texts))

@@ -31,11 +31,12 @@ public struct BackupDocument: Codable, Sendable {
         public var recordVersions: [RecordVersion] = []
         public var recordKeys: [RecordKey] = []
         public var datasetJobs: [DatasetJob] = []
+        public var recordFiles: [RecordFile] = []
 
         public var rowCount: Int {
             migrations.count + tenants.count + divisions.count + villages.count + users.count + userDivisions.count
                 + userVillages.count + loginSessions.count + apiTokens.count + auditEntries.count + tenantAssets.count
-                + datasets.count + datasetRecords.count + recordVersions.count + recordKeys.count + datasetJobs.count
+                + datasets.count + datasetRecords.count + recordVersions.count + recordKeys.count + datasetJobs.count + recordFiles.count
         }
     }
 }
@@ -72,6 +73,7 @@ public enum BackupService {
                 t.recordVersions = try await RecordVersion.query(on: tx).filter(\.$tenantID == id).sort(\.$id).all()
                 t.recordKeys = try await RecordKey.query(on: tx).filter(\.$tenantID == id).sort(\.$id).all()
                 t.datasetJobs = try await DatasetJob.query(on: tx).filter(\.$tenantID == id).sort(\.$id).all()
+                t.recordFiles = try await RecordFile.query(on: tx).filter(\.$tenantID == id).sort(\.$id).all()
             } else {
                 t.migrations = try await MigrationLog.query(on: tx).sort(\.$id).all()
                 t.tenants = try await Tenant.query(on: tx).sort(\.$id).all()
@@ -89,6 +91,7 @@ public enum BackupService {
                 t.recordVersions = try await RecordVersion.query(on: tx).sort(\.$id).all()
                 t.recordKeys = try await RecordKey.query(on: tx).sort(\.$id).all()
                 t.datasetJobs = try await DatasetJob.query(on: tx).sort(\.$id).all()
+                t.recordFiles = try await RecordFile.query(on: tx).sort(\.$id).all()
             }
             return BackupDocument(createdAt: Date(), tenant: tenantSlug, tables: t)
         }
@@ -145,6 +148,7 @@ public enum BackupService {
             try await insert(t.recordVersions, tx)
             try await insert(t.recordKeys, tx)
             try await insert(t.datasetJobs, tx)
+            try await insert(t.recordFiles, tx)
         }
     }
 

@@ -55,6 +55,7 @@ public enum SiteURL: Sendable, Equatable {
         case datasetRestore(RouteSlug), datasetExport(RouteSlug)
         case recovery, recoveryUpload, recoveryMatch, recoveryWrite
         case datasetFields(RouteSlug)
+        case file(RouteID)
 
         var segments: [String] {
             switch self {
@@ -91,6 +92,7 @@ public enum SiteURL: Sendable, Equatable {
             case .datasetRestore(let d): ["datasets", d.segment, "restore"]
             case .datasetExport(let d): ["datasets", d.segment, "export"]
             case .datasetFields(let d): ["datasets", d.segment, "fields"]
+            case .file(let id): ["files", id.segment]
             case .recovery: ["recovery"]
             case .recoveryUpload: ["recovery", "upload"]
             case .recoveryMatch: ["recovery", "match"]

@@ -133,6 +133,7 @@ enum StaticAssets {
     form.wide, .wide { max-width: none; }
     .actions { margin: .5rem 0; gap: 1rem; align-items: center; }
     progress { width: 100%; height: 1.4rem; }
+    img.photo { max-width: 100%; max-height: 320px; border-radius: 6px; }
     .map { height: 260px; border-radius: 6px; margin-top: .4rem; border: 1px solid #9aa5b1; }
     del { color: #b42318; } ins { color: #1b5e20; text-decoration: none; }
     .notice { background: #fff8e1; border: 1px solid var(--accent); padding: .6rem .9rem; border-radius: 6px; }
