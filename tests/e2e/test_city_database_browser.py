@@ -8,7 +8,7 @@ import tempfile
 import requests
 
 from conftest import run_cli
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -27,7 +27,7 @@ def sign_in(driver, demo, tenant, role):
 
 def wait_done(driver):
     # The page reloads itself when the job ends, so elements may go stale while we look.
-    WebDriverWait(driver, 60, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)).until(
+    WebDriverWait(driver, 60, ignored_exceptions=(WebDriverException,)).until(
         lambda d: d.find_element(By.ID, "job-status").get_attribute("data-status") != "running")
 
 
@@ -187,7 +187,7 @@ def test_photo_attached_to_a_record(demo, browser):  # noqa: F811
     browser.find_element(By.NAME, "upload[photo]").send_keys(bad)
     browser.find_element(By.ID, "save-record").click()
     # Refused by its bytes, whatever its name says.
-    WebDriverWait(browser, 15, ignored_exceptions=(StaleElementReferenceException,)).until(
+    WebDriverWait(browser, 15, ignored_exceptions=(WebDriverException,)).until(
         lambda d: "PNG" in d.find_element(By.TAG_NAME, "main").text)
     good = os.path.join(folder, "sign.png")
     tiny_png(good)
