@@ -246,12 +246,6 @@ struct Restore: AsyncParsableCommand {
     }
 }
 
-extension Optional {
-    func asyncMap<T>(_ f: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await f(self)
-    }
-}
 
 /// Writes a line to standard output at once (print buffers when output is a file or pipe,
 /// which would hide the demo's logins until exit).

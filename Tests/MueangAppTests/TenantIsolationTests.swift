@@ -196,9 +196,3 @@ struct TenantIsolationTests {
     }
 }
 
-extension Optional {
-    func asyncMap<T>(_ f: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await f(self)
-    }
-}

@@ -340,7 +340,8 @@ struct DatasetService: Sendable {
 }
 
 extension Optional {
-    func asyncMap<T>(_ f: (Wrapped) async throws -> T) async rethrows -> T? {
+    /// `map` for an async transform.
+    public func asyncMap<T>(_ f: (Wrapped) async throws -> T) async rethrows -> T? {
         guard let self else { return nil }
         return try await f(self)
     }
