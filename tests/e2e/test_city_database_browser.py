@@ -104,6 +104,18 @@ def test_design_import_rejects_fix_reimport(demo, browser):  # noqa: F811
     table = browser.find_element(By.ID, "record-table").text
     assert "นายสมหมาย ใจงาม" in table and "12 เม.ย. 2498" in table
     assert "3" in browser.find_element(By.ID, "record-count").text
+    # Filter by one field, typed in Thai digits; the export link keeps the filter.
+    Select(browser.find_element(By.ID, "filter-field")).select_by_value("allowance")
+    browser.find_element(By.ID, "filter-value").send_keys("๘๐๐")
+    browser.find_element(By.ID, "search-button").click()
+    WebDriverWait(browser, 15).until(EC.text_to_be_present_in_element((By.ID, "record-count"), " 1 "))
+    assert "นางบุญเรือน ศรีสุข" in browser.find_element(By.ID, "record-table").text
+    csv_link = next(a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "a.export") if "format=csv" in a.get_attribute("href"))
+    session = requests.Session()
+    for c in browser.get_cookies():
+        session.cookies.set(c["name"], c["value"])
+    exported = session.get(csv_link).content.decode("utf-8-sig").strip().splitlines()
+    assert len(exported) == 2 and "800" in exported[1]
 
 
 def test_point_is_picked_on_a_map(demo, browser):  # noqa: F811

@@ -189,15 +189,22 @@ enum DatasetPages {
 
     static func browse(_ req: Request, _ ctx: TenantContext, formErrors: [FieldError] = [], formValues: [String: String] = [:]) async throws -> Response {
         let (service, access, d, schema) = try await load(req, ctx)
-        let chrome = req.chrome(ctx, notice: formErrors.isEmpty ? notice(req) : .init(th: "บันทึกไม่ได้: ตรวจสอบช่องที่มีข้อผิดพลาด", en: "Not saved: check the fields marked below."))
         var q = DatasetService.RecordQuery()
         q.limit = 50
         q.offset = max(0, (try? req.query.get(Int.self, at: "offset")) ?? 0)
         q.search = (try? req.query.get(String.self, at: "q")).flatMap { $0.isEmpty ? nil : $0 }
+        // `?field=...&value=...` filters on one field, read as the field reads typed text.
+        var filterError: LocalizedMessage?
+        let filterKey = (try? req.query.get(String.self, at: "field")) ?? ""
+        let filterText = (try? req.query.get(String.self, at: "value")) ?? ""
+        if let f = schema.field(filterKey), !f.archived, !filterText.isEmpty {
+            do { q.filters = [(f, try f.parse(text: filterText))] } catch { filterError = error.message }
+        }
         q.villages = access.villageScope(schema).map { ($0.field?.key, $0.villages) }
         if let sort = try? req.query.get(String.self, at: "sort"), schema.field(sort) != nil {
             q.sort = (sort, (try? req.query.get(String.self, at: "order")) == "desc")
         }
+        let chrome = req.chrome(ctx, notice: filterError ?? (formErrors.isEmpty ? notice(req) : .init(th: "บันทึกไม่ได้: ตรวจสอบช่องที่มีข้อผิดพลาด", en: "Not saved: check the fields marked below.")))
         let page = try await service.records(d, q)
         try await DatasetsAPIController.auditPersonalRead(req, d, count: page.items.count)
         let shown = Array(schema.activeFields.prefix(8))
@@ -205,6 +212,8 @@ enum DatasetPages {
         let names = Dictionary(uniqueKeysWithValues: villages.map { ($0.id!, VillagesController.label($0, chrome)) })
         let base = url(ctx, .dataset(.slug(d.slug)))
         let search = q.search ?? ""
+        let enc: (String) -> String = { $0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "" }
+        let filterQuery = q.filters.isEmpty ? "" : "&field=\(enc(filterKey))&value=\(enc(filterText))"
         let headers = shown.html { f in
             let desc = q.sort?.field == f.key && q.sort?.descending == false
             return "<th><a href=\"\(base)?sort=\(f.key)&amp;order=\(desc ? "desc" : "asc")&amp;q=\(search.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")\">\(label(f, chrome))</a></th>"
@@ -219,17 +228,19 @@ enum DatasetPages {
         <p class="muted">\(d.descriptionText)</p>
         <nav class="row actions">
           \(canWrite ? "<a class=\"button\" id=\"import-link\" href=\"\(url(ctx, .datasetImport(.slug(d.slug))))\">\(chrome.t("นำเข้าไฟล์", "Import a file"))</a><a href=\"\(url(ctx, .datasetTrash(.slug(d.slug))))\">\(chrome.t("ถังขยะ", "Trash"))</a><a id=\"fields-link\" href=\"\(url(ctx, .datasetFields(.slug(d.slug))))\">\(chrome.t("โครงสร้าง", "Fields"))</a>" as HTML : .empty)
-          <span>\(chrome.t("ส่งออก", "Export")): \(["csv", "xlsx", "geojson", "json"].html { f in "<a class=\"export\" href=\"\(url(ctx, .datasetExport(.slug(d.slug))))?format=\(f)&amp;q=\(search.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")\">\(f.uppercased())</a> " })</span>
+          <span>\(chrome.t("ส่งออก", "Export")): \(["csv", "xlsx", "geojson", "json"].html { f in "<a class=\"export\" href=\"\(url(ctx, .datasetExport(.slug(d.slug))))?format=\(f)&amp;q=\(enc(search))\(q.filters.isEmpty ? "" : "&\(enc(filterKey))=\(enc(filterText))")\">\(f.uppercased())</a> " })</span>
         </nav>
         <form method="get" class="row card" id="search">
           <label>\(chrome.t("ค้นหา", "Search"))<input name="q" value="\(search)" placeholder="\(chrome.t("ชื่อ เลขที่ ...", "name, number ..."))"></label>
-          <button type="submit">\(chrome.t("ค้นหา", "Search"))</button>
+          <label>\(chrome.t("กรองตามช่อง", "Filter by field"))<select name="field" id="filter-field"><option value=""></option>\(schema.activeFields.filter { ![.area, .file, .point, .longText].contains($0.type) }.html { f in "<option value=\"\(f.key)\"\(f.key == filterKey ? HTML(raw: " selected") : .empty)>\(label(f, chrome))</option>" })</select></label>
+          <label>\(chrome.t("ค่า", "Value"))<input name="value" id="filter-value" value="\(filterText)"></label>
+          <button type="submit" id="search-button">\(chrome.t("ค้นหา", "Search"))</button>
         </form>
         <p class="muted" id="record-count">\(chrome.t("พบ", "Found")) \(page.total) \(chrome.t("ระเบียน", "records"))</p>
         <div class="table-wrap"><table id="record-table"><thead><tr><th></th>\(headers)</tr></thead><tbody>\(rows)</tbody></table></div>
         <p class="row">
-          \(q.offset > 0 ? "<a href=\"\(base)?offset=\(max(0, q.offset - q.limit))&amp;q=\(search)\">← \(chrome.t("ก่อนหน้า", "Previous"))</a>" as HTML : .empty)
-          \(q.offset + q.limit < page.total ? "<a href=\"\(base)?offset=\(q.offset + q.limit)&amp;q=\(search)\">\(chrome.t("ถัดไป", "Next")) →</a>" as HTML : .empty)
+          \(q.offset > 0 ? "<a href=\"\(base)?offset=\(max(0, q.offset - q.limit))&amp;q=\(enc(search))\(filterQuery)\">← \(chrome.t("ก่อนหน้า", "Previous"))</a>" as HTML : .empty)
+          \(q.offset + q.limit < page.total ? "<a href=\"\(base)?offset=\(q.offset + q.limit)&amp;q=\(enc(search))\(filterQuery)\">\(chrome.t("ถัดไป", "Next")) →</a>" as HTML : .empty)
         </p>
         \(canWrite ? recordForm(chrome, schema: schema, action: url(ctx, .datasetRecords(.slug(d.slug))), values: formValues, errors: formErrors, villages: villages, title: chrome.t("เพิ่มระเบียน", "Add a record")) : .empty)
         """
