@@ -167,8 +167,14 @@ enum RecoveryPages {
         var keys: [RecoveryKey]
     }
 
+    /// The posted form, decoded once.
+    static func form(_ req: Request) -> [String: String] {
+        (try? req.content.decode([String: String].self)) ?? [:]
+    }
+
     static func plan(_ req: Request, _ ctx: TenantContext) throws -> Plan {
-        func text(_ k: String) -> String { ((try? req.content.get(String.self, at: k)) ?? "").trimmingCharacters(in: .whitespaces) }
+        let posted = form(req)
+        func text(_ k: String) -> String { (posted[k] ?? "").trimmingCharacters(in: .whitespaces) }
         guard let copyCount = Int(text("copies")), let fieldCount = Int(text("fields")), (1...maxCopies).contains(copyCount), (1...500).contains(fieldCount) else {
             throw AppError(.badRequest, th: "แบบฟอร์มไม่ครบ กรุณาเริ่มใหม่", en: "The form is incomplete; please start again.")
         }
@@ -200,16 +206,10 @@ enum RecoveryPages {
 
     /// The hidden inputs that carry a plan to the next step.
     static func hidden(_ req: Request) -> HTML {
-        let keys = ["copies", "fields", "key_id", "key_house", "key_village", "key_name"]
-        var names = keys
-        let copies = Int((try? req.content.get(String.self, at: "copies")) ?? "") ?? 0
-        let fields = Int((try? req.content.get(String.self, at: "fields")) ?? "") ?? 0
-        for j in 0..<min(fields, 500) { names += ["fkey\(j)", "flabel\(j)", "ftype\(j)"] }
-        for i in 0..<min(copies, maxCopies) {
-            names += ["upload\(i)", "name\(i)", "date\(i)"]
-            for c in 0..<200 where (try? req.content.get(String.self, at: "map\(i)_\(c)")) != nil { names.append("map\(i)_\(c)") }
-        }
-        return names.html { n in "<input type=\"hidden\" name=\"\(n)\" value=\"\((try? req.content.get(String.self, at: n)) ?? "")\">" }
+        let plan = Set(["copies", "fields", "key_id", "key_house", "key_village", "key_name"])
+        let prefixes = ["fkey", "flabel", "ftype", "upload", "name", "date", "map"]
+        let carried = form(req).filter { key, _ in plan.contains(key) || prefixes.contains { key.hasPrefix($0) } }
+        return carried.keys.sorted().html { n in "<input type=\"hidden\" name=\"\(n)\" value=\"\(carried[n] ?? "")\">" }
     }
 
     static func match(_ req: Request, _ ctx: TenantContext) async throws -> Response {
@@ -261,9 +261,10 @@ enum RecoveryPages {
         let recovery = RecoveryService(scope: ctx.scope, actor: user.username)
         let initial = try recovery.match(fields: p.fields, keys: p.keys, sources: p.sources)
         var choices: [Int: [String: RecoveryChoice]] = [:]
+        let posted = form(req)
         for record in initial.records where record.hasConflicts {
             for field in record.fields where field.disagree {
-                if let source = try? req.content.get(String.self, at: "choice_\(record.id)_\(field.key)"), !source.isEmpty {
+                if let source = posted["choice_\(record.id)_\(field.key)"], !source.isEmpty {
                     choices[record.id, default: [:]][field.key] = .source(source)
                 }
             }
