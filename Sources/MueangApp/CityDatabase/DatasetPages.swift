@@ -65,10 +65,11 @@ enum DatasetPages {
             <td>\(division.map { chrome.t($0.nameTH, $0.nameEN) } ?? "–")</td><td>\(counts[d.id!] ?? 0)</td></tr>
             """
         }
-        let canDesign = chrome.can(.designDatasets) && user.role != .staff || !(user.divisionIDs.isEmpty)
+        // Staff design datasets for their own divisions, so they need at least one.
+        let canDesign = chrome.can(.designDatasets) && (user.role != .staff || !user.divisionIDs.isEmpty)
         let body: HTML = """
         <h1>\(chrome.t("ฐานข้อมูลเมือง", "City database"))</h1>
-        \(canDesign && chrome.can(.designDatasets) ? "<p class=\"row\"><a class=\"button\" id=\"new-dataset\" href=\"\(url(ctx, .newDataset))\">\(chrome.t("สร้างชุดข้อมูลใหม่", "New dataset"))</a> <a class=\"button\" id=\"recovery-link\" href=\"\(url(ctx, .recovery))\">\(chrome.t("กู้คืนข้อมูลจากสำเนาเก่า", "Recover from old copies"))</a></p>" as HTML : .empty)
+        \(canDesign ? "<p class=\"row\"><a class=\"button\" id=\"new-dataset\" href=\"\(url(ctx, .newDataset))\">\(chrome.t("สร้างชุดข้อมูลใหม่", "New dataset"))</a> <a class=\"button\" id=\"recovery-link\" href=\"\(url(ctx, .recovery))\">\(chrome.t("กู้คืนข้อมูลจากสำเนาเก่า", "Recover from old copies"))</a></p>" as HTML : .empty)
         <div class="table-wrap"><table id="dataset-table"><thead><tr><th>\(chrome.t("ชุดข้อมูล", "Dataset"))</th><th>\(chrome.t("กอง", "Division"))</th><th>\(chrome.t("จำนวนระเบียน", "Records"))</th></tr></thead>
         <tbody>\(rows)</tbody></table></div>
         """
