@@ -33,13 +33,13 @@ public final class PoolGauges: Sendable {
         self.isPostgres = isPostgres
     }
 
-    /// PostgreSQL tells how many of our connections exist and how many are running a query;
-    /// embedded SQLite keeps one connection per event loop, all open.
+    /// PostgreSQL tells how many of our connections exist and how many are running a query.
+    /// Embedded SQLite keeps one connection per event loop, all open, and cannot tell which are
+    /// busy, so it reports no "active" figure rather than a made-up one.
     func refresh(_ req: Request) async {
         maxConnections.set(to: Double(poolSize))
         guard isPostgres, let sql = req.db as? any SQLDatabase else {
             openConnections.set(to: Double(poolSize))
-            activeConnections.set(to: 1)
             return
         }
         struct Row: Decodable { let open: Int; let active: Int }
