@@ -24,13 +24,14 @@ public enum MetricsSetup {
 public final class PoolGauges: Sendable {
     let maxConnections = MetricsSetup.registry.makeGauge(descriptor: .init(namespace: "mueang", metricName: "db_pool", unitName: "connections", helpText: "Database connections of this process, by state"), labels: [("state", "max")])
     let openConnections = MetricsSetup.registry.makeGauge(descriptor: .init(namespace: "mueang", metricName: "db_pool", unitName: "connections", helpText: "Database connections of this process, by state"), labels: [("state", "open")])
-    let activeConnections = MetricsSetup.registry.makeGauge(descriptor: .init(namespace: "mueang", metricName: "db_pool", unitName: "connections", helpText: "Database connections of this process, by state"), labels: [("state", "active")])
+    let activeConnections: Prometheus.Gauge?
     let poolSize: Int
     let isPostgres: Bool
 
     init(poolSize: Int, isPostgres: Bool) {
         self.poolSize = poolSize
         self.isPostgres = isPostgres
+        activeConnections = isPostgres ? MetricsSetup.registry.makeGauge(descriptor: .init(namespace: "mueang", metricName: "db_pool", unitName: "connections", helpText: "Database connections of this process, by state"), labels: [("state", "active")]) : nil
     }
 
     /// PostgreSQL tells how many of our connections exist and how many are running a query.
@@ -48,7 +49,7 @@ public final class PoolGauges: Sendable {
             FROM pg_stat_activity WHERE datname = current_database() AND usename = current_user
             """).first(decoding: Row.self) {
             openConnections.set(to: Double(row.open))
-            activeConnections.set(to: Double(row.active))
+            activeConnections?.set(to: Double(row.active))
         }
     }
 }
