@@ -57,10 +57,7 @@ enum DatasetsAPIController {
         let values: RecordValues
     }
 
-    struct List<T: Content>: Content {
-        let items: [T]
-        let total: Int
-    }
+    typealias List = ListBody
 
     struct FieldErrorsBody: Content {
         let error: LocalizedMessage
@@ -172,6 +169,21 @@ enum DatasetsAPIController {
 
     static let reserved: Set<String> = ["limit", "offset", "q", "sort", "order"]
 
+    /// `?FIELD=value` filters: every query parameter not in `except` names an active field, and
+    /// its value is read the way the field reads typed text (Thai digits, BE dates, ...).
+    static func fieldFilters(_ params: [String: String], _ schema: DatasetSchema, except: Set<String>) throws -> [(field: FieldDefinition, value: FieldValue)] {
+        var filters: [(field: FieldDefinition, value: FieldValue)] = []
+        for (key, raw) in params.sorted(by: { $0.key < $1.key }) where !except.contains(key) {
+            guard let field = schema.field(key), !field.archived else {
+                throw AppError(.badRequest, th: "ไม่มีช่อง \(key) สำหรับกรอง", en: "No field \(key) to filter by.")
+            }
+            do { filters.append((field, try field.parse(text: raw))) } catch {
+                throw AppError(.badRequest, th: error.message.th, en: error.message.en)
+            }
+        }
+        return filters
+    }
+
     /// `?limit=` (1-1000, default 50) and `?offset=` (0 or more): anything else is a 400, not a guess.
     static func paging(_ req: Request) throws -> (limit: Int, offset: Int) {
         func number(_ key: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
@@ -191,14 +203,7 @@ enum DatasetsAPIController {
         q.search = try? req.query.get(String.self, at: "q")
         q.villages = villageFilter(access, schema)
         let params = (try? req.query.decode([String: String].self)) ?? [:]
-        for (key, raw) in params where !reserved.contains(key) {
-            guard let field = schema.field(key), !field.archived else {
-                throw AppError(.badRequest, th: "ไม่มีช่อง \(key) สำหรับกรอง", en: "No field \(key) to filter by.")
-            }
-            do { q.filters.append((field, try field.parse(text: raw))) } catch {
-                throw AppError(.badRequest, th: error.message.th, en: error.message.en)
-            }
-        }
+        q.filters = try fieldFilters(params, schema, except: reserved)
         if let sort = params["sort"] {
             guard schema.field(sort) != nil else { throw AppError(.badRequest, th: "ไม่มีช่อง \(sort) สำหรับเรียง", en: "No field \(sort) to sort by.") }
             q.sort = (sort, params["order"] == "desc")
@@ -337,10 +342,22 @@ enum DatasetsAPIController {
     static func job(_ req: Request, _ ctx: TenantContext) async throws -> Response {
         _ = try ctx.require(.readDatasets)
         guard let job = try await ctx.scope.find(DatasetJob.self, req.parameters.get("id", as: UUID.self)) else { throw AppError.notFound }
-        struct Out: Content { let id: UUID; let status: String; let progress: Double; let result: ImportResult? }
-        let live = req.application.jobRegistry.get(try job.requireID())
-        let result = job.resultJSON.flatMap { try? JSONDecoder().decode(ImportResult.self, from: Data($0.utf8)) }
-        return try await Out(id: try job.requireID(), status: job.status, progress: live ?? job.progress, result: result).encodeResponse(for: req)
+        return try await JobStatus(job, req.application.jobRegistry).encodeResponse(for: req)
+    }
+
+    /// A job as the API and the job page's poller see it; progress is live while it runs.
+    struct JobStatus: Content {
+        let id: UUID
+        let status: String
+        let progress: Double
+        let result: ImportResult?
+
+        init(_ job: DatasetJob, _ registry: JobRegistry) throws {
+            id = try job.requireID()
+            status = job.status
+            progress = registry.get(id) ?? job.progress
+            result = job.importResult
+        }
     }
 }
 

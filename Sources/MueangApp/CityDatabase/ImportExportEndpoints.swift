@@ -213,10 +213,7 @@ enum DatasetExportEndpoint {
         query.search = try? req.query.get(String.self, at: "q")
         query.villages = DatasetsAPIController.villageFilter(access, schema)
         let params = (try? req.query.decode([String: String].self)) ?? [:]
-        for (key, raw) in params where !["format", "q"].contains(key) {
-            guard let field = schema.field(key) else { throw AppError(.badRequest, th: "ไม่มีช่อง \(key)", en: "No field \(key).") }
-            do { query.filters.append((field, try field.parse(text: raw))) } catch { throw AppError(.badRequest, th: error.message.th, en: error.message.en) }
-        }
+        query.filters = try DatasetsAPIController.fieldFilters(params, schema, except: ["format", "q"])
         try await req.audit("export", "dataset", id: d.slug, "exported \(d.slug) as \(format)", personalData: d.lawfulBasis != "no-personal-data")
         let fields = schema.activeFields
         let dir = URL(fileURLWithPath: req.application.appConfig.dataDirectory).appendingPathComponent("exports")

@@ -71,13 +71,12 @@ enum AuditController {
 
     static func api(_ req: Request, _ ctx: TenantContext) async throws -> Response {
         struct Item: Content { let at: Date; let actor: String; let action: String; let objectType: String; let objectID: String?; let summary: String; let personalData: Bool; let ip: String? }
-        struct List: Content { let items: [Item]; let total: Int }
         let filter = try Filter(req)
         let total = try await filter.apply(ctx.scope.auditEntries()).count()
         let items = try await filter.apply(ctx.scope.auditEntries()).sort(\.$at, .descending)
             .range(filter.offset..<(filter.offset + Filter.pageSize)).all()
             .map { Item(at: $0.at, actor: $0.actor, action: $0.action, objectType: $0.objectType, objectID: $0.objectID, summary: $0.summary, personalData: $0.personalData, ip: $0.ip) }
-        return try await List(items: items, total: total).encodeResponse(for: req)
+        return try await ListBody(items: items, total: total).encodeResponse(for: req)
     }
 }
 

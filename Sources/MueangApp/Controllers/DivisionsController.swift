@@ -138,10 +138,9 @@ enum DivisionsController {
 
     static func apiList(_ req: Request, _ ctx: TenantContext) async throws -> Response {
         struct Item: Content { let id: UUID; let slug: String; let name: LocalizedMessage; let sortOrder: Int }
-        struct List: Content { let items: [Item]; let total: Int }
         let items = try await ctx.scope.query(Division.self).sort(\.$sortOrder).all().map {
             Item(id: $0.id!, slug: $0.slug, name: .init(th: $0.nameTH, en: $0.nameEN), sortOrder: $0.sortOrder)
         }
-        return try await List(items: items, total: items.count).encodeResponse(for: req)
+        return try await ListBody(items: items, total: items.count).encodeResponse(for: req)
     }
 }

@@ -70,11 +70,10 @@ enum PlatformController {
 
     static func apiTenants(_ req: Request) async throws -> Response {
         struct Item: Content { let slug: String; let name: LocalizedMessage; let kind: String; let province: String }
-        struct List: Content { let items: [Item]; let total: Int }
         let items = try await Tenant.query(on: req.db).sort(\.$slug).all().map {
             Item(slug: $0.slug, name: .init(th: $0.displayNameTH, en: $0.displayNameEN), kind: $0.kind, province: $0.provinceName)
         }
-        return try await List(items: items, total: items.count).encodeResponse(for: req)
+        return try await ListBody(items: items, total: items.count).encodeResponse(for: req)
     }
 
     static func apiMe(_ req: Request) async throws -> Response {

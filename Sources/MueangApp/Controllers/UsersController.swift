@@ -177,11 +177,10 @@ enum UsersController {
 
     static func apiList(_ req: Request, _ ctx: TenantContext) async throws -> Response {
         struct Item: Content { let id: UUID; let username: String; let displayName: String; let role: String; let active: Bool }
-        struct List: Content { let items: [Item]; let total: Int }
         let items = try await ctx.scope.users().sort(\.$username).all().map {
             Item(id: $0.id!, username: $0.username, displayName: $0.displayName, role: $0.role, active: $0.isActive)
         }
         try await req.audit("read", "user-list", "API read of \(items.count) users", personalData: true)
-        return try await List(items: items, total: items.count).encodeResponse(for: req)
+        return try await ListBody(items: items, total: items.count).encodeResponse(for: req)
     }
 }

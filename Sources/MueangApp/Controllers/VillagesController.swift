@@ -164,10 +164,9 @@ enum VillagesController {
 
     static func apiList(_ req: Request, _ ctx: TenantContext) async throws -> Response {
         struct Item: Content { let id: UUID; let kind: String; let number: Int?; let name: LocalizedMessage }
-        struct List: Content { let items: [Item]; let total: Int }
         let items = try await ctx.scope.query(Village.self).sort(\.$number).all().map {
             Item(id: $0.id!, kind: $0.kind, number: $0.number, name: .init(th: $0.nameTH, en: $0.nameEN))
         }
-        return try await List(items: items, total: items.count).encodeResponse(for: req)
+        return try await ListBody(items: items, total: items.count).encodeResponse(for: req)
     }
 }

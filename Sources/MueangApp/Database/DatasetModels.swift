@@ -88,6 +88,13 @@ public final class DatasetJob: Model, @unchecked Sendable {
     public init() {}
 }
 
+extension DatasetJob {
+    /// The import's answer, once the job has one.
+    var importResult: ImportResult? {
+        resultJSON.flatMap { try? JSONDecoder().decode(ImportResult.self, from: Data($0.utf8)) }
+    }
+}
+
 extension Dataset: TenantOwned {
     public static func onlyTenant(_ q: QueryBuilder<Dataset>, _ id: UUID) -> QueryBuilder<Dataset> { q.filter(\.$tenantID == id) }
 }

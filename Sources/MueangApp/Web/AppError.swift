@@ -27,3 +27,9 @@ public struct AppError: AbortError, BilingualError {
 
     public static func invalid(th: String, en: String) -> AppError { AppError(.unprocessableEntity, th: th, en: en) }
 }
+
+/// Every JSON list the API answers: `{"items": [...], "total": N}`.
+struct ListBody<Item: Content>: Content {
+    let items: [Item]
+    let total: Int
+}
