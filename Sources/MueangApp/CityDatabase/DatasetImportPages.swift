@@ -125,13 +125,9 @@ extension DatasetPages {
     /// JavaScript), then the result with the rejected rows. `Accept: application/json` gets JSON.
     static func job(_ req: Request, _ ctx: TenantContext) async throws -> Response {
         let (job, d) = try await loadJob(req, ctx)
-        let live = req.application.jobRegistry.get(try job.requireID())
-        let progress = live ?? job.progress
-        let result = job.resultJSON.flatMap { try? JSONDecoder().decode(ImportResult.self, from: Data($0.utf8)) }
-        if BilingualErrorMiddleware.wantsJSON(req) {
-            struct Out: Content { let id: UUID; let status: String; let progress: Double; let result: ImportResult? }
-            return try await Out(id: try job.requireID(), status: job.status, progress: progress, result: result).encodeResponse(for: req)
-        }
+        let state = try DatasetsAPIController.JobStatus(job, req.application.jobRegistry)
+        if BilingualErrorMiddleware.wantsJSON(req) { return try await state.encodeResponse(for: req) }
+        let (progress, result) = (state.progress, state.result)
         let chrome = req.chrome(ctx)
         let running = job.status == "running"
         var body: HTML = """
@@ -162,7 +158,7 @@ extension DatasetPages {
     /// The rejected rows as CSV (UTF-8 with BOM for Excel): row, column, reason in both languages.
     static func rejects(_ req: Request, _ ctx: TenantContext) async throws -> Response {
         let (job, d) = try await loadJob(req, ctx)
-        guard let result = job.resultJSON.flatMap({ try? JSONDecoder().decode(ImportResult.self, from: Data($0.utf8)) }) else { throw AppError.notFound }
+        guard let result = job.importResult else { throw AppError.notFound }
         let w = CSVWriter()
         try w.writeRow(["row", "column", "reason_th", "reason_en"])
         for r in result.rejected { try w.writeRow([String(r.row), r.column ?? "", r.reason.th, r.reason.en]) }

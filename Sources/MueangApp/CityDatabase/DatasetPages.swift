@@ -34,14 +34,7 @@ enum DatasetPages {
     typealias Loaded = (service: DatasetService, access: DatasetAccess, dataset: Dataset, schema: DatasetSchema)
 
     static func load(_ req: Request, _ ctx: TenantContext, write: Bool = false) async throws -> Loaded {
-        let user = try ctx.require(.readDatasets)
-        let service = DatasetService(scope: ctx.scope, actor: user.username)
-        let access = DatasetAccess(user: user)
-        guard let slug = req.parameters.get("dataset") else { throw AppError.notFound }
-        let d = try await service.dataset(slug)
-        guard access.canRead(d) else { throw AppError.notFound }
-        if write && !access.canWrite(d) { throw AppError.forbidden }
-        return (service, access, d, try DatasetService.schema(of: d))
+        try await DatasetsAPIController.dataset(req, ctx, write: write)
     }
 
     static func title(_ d: Dataset, _ c: PageChrome) -> String { c.t(d.titleTH, d.titleEN) }
