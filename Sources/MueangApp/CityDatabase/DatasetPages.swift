@@ -71,33 +71,37 @@ enum DatasetPages {
 
     static let designerRows = 10
 
-    static func designer(_ req: Request, _ ctx: TenantContext, error: LocalizedMessage? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
-        let chrome = req.chrome(ctx, notice: error)
+    /// The new-dataset form; after a refused post, `form` is what was sent (shown again as typed)
+    /// and `problems` what is wrong with it.
+    static func designer(_ req: Request, _ ctx: TenantContext, form: DesignForm? = nil, problems: DesignProblems = .init(),
+                         status: HTTPResponseStatus = .ok) async throws -> Response {
+        let chrome = req.chrome(ctx)
         let user = try ctx.require(.designDatasets)
         let divisions = try await ctx.scope.query(Division.self).sort(\.$sortOrder).all()
             .filter { user.role != .staff || user.divisionIDs.contains($0.id!) }
-        let rows = (0..<designerRows).html { i in fieldRow(i, nil, chrome) }
+        let targets = try await referenceTargets(ctx, user)
+        let sent = form?.fields ?? []
+        let rows = (0..<max(designerRows, sent.count)).html { i in
+            fieldRow(i, i < sent.count ? sent[i] : nil, chrome, targets: targets, errors: problems.byRow[i] ?? [])
+        }
+        let selected: (Bool) -> HTML = { $0 ? HTML(raw: " selected") : .empty }
+        let bases: [(String, String, String)] = [("public-task", "ภารกิจเพื่อประโยชน์สาธารณะ", "Public task"), ("public-health-duty", "หน้าที่ด้านสาธารณสุข", "Public-health duty"),
+                                                  ("consent", "ความยินยอม", "Consent"), ("contract", "สัญญา", "Contract"), ("no-personal-data", "ไม่มีข้อมูลส่วนบุคคล", "No personal data")]
         let body: HTML = """
         <h1>\(chrome.t("ออกแบบชุดข้อมูลใหม่", "Design a new dataset"))</h1>
+        \(problemList(problems.all, chrome))
         <form method="post" action="\(url(ctx, .datasets))" class="stack wide" id="designer">
           \(chrome.csrfField)
           <div class="row">
-          <label>\(chrome.t("ชื่อภาษาไทย", "Thai title"))<input name="titleTH" required maxlength="200"></label>
-          <label>\(chrome.t("ชื่อภาษาอังกฤษ", "English title"))<input name="titleEN" maxlength="200"></label>
-          <label>\(chrome.t("รหัส (อักษรอังกฤษตัวเล็ก)", "Slug"))<input name="slug" required pattern="[a-z0-9-]{2,40}"></label>
-          <label>\(chrome.t("กองเจ้าของ", "Owning division"))<select name="division">\(user.role == .staff ? .empty : "<option value=\"\">–</option>" as HTML)\(divisions.html { "<option value=\"\($0.slug)\">\(chrome.t($0.nameTH, $0.nameEN))</option>" })</select></label>
+          <label>\(chrome.t("ชื่อภาษาไทย", "Thai title"))<input name="titleTH" required maxlength="200" value="\(form?.titleTH)"></label>
+          <label>\(chrome.t("ชื่อภาษาอังกฤษ", "English title"))<input name="titleEN" maxlength="200" value="\(form?.titleEN)"></label>
+          <label>\(chrome.t("รหัส (อักษรอังกฤษตัวเล็ก)", "Slug"))<input name="slug" required pattern="[a-z0-9-]{2,40}" value="\(form?.slug)"></label>
+          <label>\(chrome.t("กองเจ้าของ", "Owning division"))<select name="division">\(user.role == .staff ? .empty : "<option value=\"\">–</option>" as HTML)\(divisions.html { "<option value=\"\($0.slug)\"\(selected(form?.division == $0.slug))>\(chrome.t($0.nameTH, $0.nameEN))</option>" })</select></label>
           <label>\(chrome.t("ฐานทางกฎหมาย (PDPA)", "Lawful basis (PDPA)"))<select name="lawfulBasis">
-            <option value="public-task">\(chrome.t("ภารกิจเพื่อประโยชน์สาธารณะ", "Public task"))</option>
-            <option value="public-health-duty">\(chrome.t("หน้าที่ด้านสาธารณสุข", "Public-health duty"))</option>
-            <option value="consent">\(chrome.t("ความยินยอม", "Consent"))</option>
-            <option value="contract">\(chrome.t("สัญญา", "Contract"))</option>
-            <option value="no-personal-data">\(chrome.t("ไม่มีข้อมูลส่วนบุคคล", "No personal data"))</option></select></label>
+            \(bases.html { b in "<option value=\"\(b.0)\"\(selected(form?.lawfulBasis == b.0))>\(chrome.t(b.1, b.2))</option>" })</select></label>
           </div>
-          <label>\(chrome.t("คำอธิบาย", "Description"))<textarea name="description" rows="2"></textarea></label>
-          <div class="table-wrap"><table id="field-table"><thead><tr>
-            <th>\(chrome.t("รหัสช่อง", "Key"))</th><th>\(chrome.t("ชนิด", "Type"))</th><th>\(chrome.t("ป้ายชื่อ (ไทย)", "Label (Thai)"))</th><th>\(chrome.t("ป้ายชื่อ (อังกฤษ)", "Label (English)"))</th>
-            <th>\(chrome.t("ต้องกรอก", "Required"))</th><th>\(chrome.t("ไม่ซ้ำ", "Unique"))</th><th>\(chrome.t("ตัวเลือก", "Choices"))</th><th>min</th><th>max</th><th>\(chrome.t("คำแนะนำ", "Help"))</th></tr></thead>
-          <tbody>\(rows)</tbody></table></div>
+          <label>\(chrome.t("คำอธิบาย", "Description"))<textarea name="description" rows="2">\(form?.description)</textarea></label>
+          \(fieldTable(rows, chrome, archivable: false))
           <p class="muted">\(chrome.t("แถวที่ไม่มีรหัสช่องจะถูกข้าม", "Rows without a key are skipped."))</p>
           <button type="submit" id="create-dataset">\(chrome.t("สร้างชุดข้อมูล", "Create dataset"))</button>
         </form>
@@ -105,66 +109,181 @@ enum DatasetPages {
         return htmlResponse(Layout.render(chrome, title: chrome.t("ออกแบบชุดข้อมูล", "Design a dataset"), body), status: status)
     }
 
-    /// One editable row of a field definition (blank for a new field).
-    static func fieldRow(_ i: Int, _ f: FieldDefinition?, _ c: PageChrome, archivable: Bool = false) -> HTML {
-        let typeOptions = FieldType.allCases.html { t in "<option value=\"\(t.rawValue)\"\(t == f?.type ? HTML(raw: " selected") : .empty)>\(c.t(t.label))</option>" }
-        let checked: (Bool?) -> HTML = { $0 == true ? HTML(raw: " checked") : .empty }
-        let limit: (FieldLimit?) -> String = { $0.map { "\($0)" } ?? "" }
+    /// The table of field rows, shared by the designer and the fields page.
+    static func fieldTable(_ rows: HTML, _ c: PageChrome, archivable: Bool) -> HTML {
+        """
+        <div class="table-wrap"><table id="field-table"><thead><tr>
+          <th>\(c.t("รหัสช่อง", "Key"))</th><th>\(c.t("ชนิด", "Type"))</th><th>\(c.t("ป้ายชื่อ (ไทย)", "Label (Thai)"))</th><th>\(c.t("ป้ายชื่อ (อังกฤษ)", "Label (English)"))</th>
+          <th>\(c.t("ต้องกรอก", "Required"))</th><th>\(c.t("ไม่ซ้ำ", "Unique"))</th><th>\(c.t("ตัวเลือก", "Choices"))</th>\(archivable ? "<th>\(c.t("เก็บถาวร", "Archive"))</th>" as HTML : .empty)</tr></thead>
+        \(rows)</table></div>
+        """
+    }
+
+    /// Problems of a posted design: by form row (shown under the row) and in all (listed above the form).
+    struct DesignProblems: Sendable {
+        var byRow: [Int: [LocalizedMessage]] = [:]
+        var general: [LocalizedMessage] = []
+        var isEmpty: Bool { byRow.isEmpty && general.isEmpty }
+        var all: [LocalizedMessage] { byRow.keys.sorted().flatMap { byRow[$0]! } + general }
+    }
+
+    /// Each problem in the page's language, with the other language under it.
+    static func problemList(_ problems: [LocalizedMessage], _ c: PageChrome) -> HTML {
+        guard !problems.isEmpty else { return .empty }
+        let other: Language = c.lang == .th ? .en : .th
         return """
-        <tr class="field-row\(f?.archived == true ? " inactive" : "")">
-          <td>\(f.map { "<input type=\"hidden\" name=\"fields[\(i)][original]\" value=\"\($0.key)\">" as HTML } ?? .empty)<input name="fields[\(i)][key]" value="\(f?.key)" pattern="[a-z][a-z0-9_]{0,62}" placeholder="house_no" aria-label="key"></td>
-          <td><select name="fields[\(i)][type]">\(typeOptions)</select></td>
-          <td><input name="fields[\(i)][labelTH]" value="\(f?.label?.th)" placeholder="บ้านเลขที่" aria-label="ป้ายชื่อ"></td>
-          <td><input name="fields[\(i)][labelEN]" value="\(f?.label?.en)" placeholder="House no." aria-label="label"></td>
-          <td><input type="checkbox" name="fields[\(i)][required]" value="1" aria-label="required"\(checked(f?.required))></td>
-          <td><input type="checkbox" name="fields[\(i)][unique]" value="1" aria-label="unique"\(checked(f?.unique))></td>
-          <td><input name="fields[\(i)][choices]" value="\(f?.choices.joined(separator: ", "))" placeholder="ก, ข, ค" aria-label="choices"></td>
-          <td><input name="fields[\(i)][min]" value="\(limit(f?.min))" size="6" aria-label="min"></td>
-          <td><input name="fields[\(i)][max]" value="\(limit(f?.max))" size="6" aria-label="max"></td>
-          <td><input name="fields[\(i)][help]" value="\(f?.help?.th)" aria-label="help"></td>
-          \(archivable ? "<td><input type=\"checkbox\" name=\"fields[\(i)][archive]\" value=\"1\" aria-label=\"archive\"\(checked(f?.archived))></td>" as HTML : .empty)
+        <div class="notice" role="alert" id="form-errors"><p>\(c.t("บันทึกไม่ได้: ตรวจสอบช่องที่มีข้อผิดพลาด", "Not saved: check the fields marked below."))</p>
+        <ul class="plain">\(problems.html { m in "<li><span lang=\"\(c.lang.rawValue)\">\(c.t(m))</span><br><span class=\"muted\" lang=\"\(other.rawValue)\">\(m.text(in: other))</span></li>" })</ul></div>
+        """
+    }
+
+    /// The datasets a `reference` field may point to: this tenant's, those the designer can read.
+    static func referenceTargets(_ ctx: TenantContext, _ user: CurrentUser) async throws -> [Dataset] {
+        try await DatasetService(scope: ctx.scope, actor: user.username).datasets().filter(DatasetAccess(user: user).canRead)
+    }
+
+    /// One editable field: its main row (key, type, labels, required, unique, choices) and, in a
+    /// second row, its problems and the settings that fold away on a phone (bounds, pattern,
+    /// default, referenced dataset, help in both languages). `row` nil is a blank new field.
+    static func fieldRow(_ i: Int, _ row: DesignForm.Row?, _ c: PageChrome, archivable: Bool = false, targets: [Dataset] = [],
+                         excluding own: String? = nil, errors: [LocalizedMessage] = []) -> HTML {
+        let r = row ?? DesignForm.Row()
+        let name: (String) -> String = { "fields[\(i)][\($0)]" }
+        let type = FieldType(rawValue: r.type ?? "")
+        let typeOptions = FieldType.allCases.html { t in "<option value=\"\(t.rawValue)\"\(t == type ? HTML(raw: " selected") : .empty)>\(c.t(t.label))</option>" }
+        let checked: (String?) -> HTML = { $0 != nil ? HTML(raw: " checked") : .empty }
+        let reference = r.reference ?? ""
+        var choices = targets.filter { $0.slug != own }.map { (slug: $0.slug, title: "\($0.slug) · \(c.t($0.titleTH, $0.titleEN))") }
+        if !reference.isEmpty, !choices.contains(where: { $0.slug == reference }) { choices.append((reference, reference)) }
+        let targetOptions = choices.html { t in "<option value=\"\(t.slug)\"\(t.slug == reference ? HTML(raw: " selected") : .empty)>\(t.title)</option>" }
+        let set: [(String?, String, String)] = [(r.min, "ต่ำสุด", "min"), (r.max, "สูงสุด", "max"), (r.pattern, "รูปแบบ", "pattern"), (r.default, "ค่าเริ่มต้น", "default"),
+                                                (type == .reference ? r.reference : nil, "อ้างอิง", "reference"), (r.helpTH ?? r.help, "คำแนะนำ", "help")]
+        let summary = set.filter { !($0.0 ?? "").isEmpty }.map { c.t($0.1, $0.2) }
+        return """
+        <tbody class="field">
+        <tr class="field-row\(r.archive != nil ? " inactive" : "")">
+          <td>\(r.original.map { "<input type=\"hidden\" name=\"\(name("original"))\" value=\"\($0)\">" as HTML } ?? .empty)<input name="\(name("key"))" value="\(r.key)" pattern="[a-z][a-z0-9_]{0,62}" placeholder="house_no" aria-label="\(c.t("รหัสช่อง", "key"))"></td>
+          <td><select name="\(name("type"))" aria-label="\(c.t("ชนิด", "type"))">\(typeOptions)</select></td>
+          <td><input name="\(name("labelTH"))" value="\(r.labelTH)" placeholder="บ้านเลขที่" aria-label="\(c.t("ป้ายชื่อ (ไทย)", "label (Thai)"))"></td>
+          <td><input name="\(name("labelEN"))" value="\(r.labelEN)" placeholder="House no." aria-label="\(c.t("ป้ายชื่อ (อังกฤษ)", "label (English)"))"></td>
+          <td><input type="checkbox" name="\(name("required"))" value="1" aria-label="\(c.t("ต้องกรอก", "required"))"\(checked(r.required))></td>
+          <td><input type="checkbox" name="\(name("unique"))" value="1" aria-label="\(c.t("ไม่ซ้ำ", "unique"))"\(checked(r.unique))></td>
+          <td><input name="\(name("choices"))" value="\(r.choices)" placeholder="ก, ข, ค" aria-label="\(c.t("ตัวเลือก", "choices"))"></td>
+          \(archivable ? "<td><input type=\"checkbox\" name=\"\(name("archive"))\" value=\"1\" aria-label=\"\(c.t("เก็บถาวร", "archive"))\"\(checked(r.archive))></td>" as HTML : .empty)
         </tr>
+        <tr class="field-more"><td colspan="\(archivable ? 8 : 7)">
+          \(errors.html { "<p class=\"error-text field-error\" data-row=\"\(i)\">\(c.t($0))</p>" })
+          <details\(errors.isEmpty ? .empty : HTML(raw: " open"))><summary>\(c.t("ตั้งค่าเพิ่มเติม", "More settings"))\(summary.isEmpty ? "" : ": " + summary.joined(separator: ", "))</summary>
+          <div class="row">
+            <label>\(c.t("ค่าต่ำสุด", "Minimum"))<input name="\(name("min"))" value="\(r.min)" size="10"></label>
+            <label>\(c.t("ค่าสูงสุด", "Maximum"))<input name="\(name("max"))" value="\(r.max)" size="10"></label>
+            <label>\(c.t("รูปแบบ (regular expression)", "Pattern (regular expression)"))<input name="\(name("pattern"))" value="\(r.pattern)" placeholder="[0-9]+(/[0-9]+)?" spellcheck="false" autocapitalize="off"></label>
+            <label>\(c.t("ค่าเริ่มต้น", "Default value"))<input name="\(name("default"))" value="\(r.default)"></label>
+            <label class="ref-only">\(c.t("ชุดข้อมูลที่อ้างอิง (ชนิดอ้างอิงระเบียนอื่น)", "Referenced dataset (reference type)"))<select name="\(name("reference"))"><option value="">–</option>\(targetOptions)</select></label>
+            <label>\(c.t("คำแนะนำ (ไทย)", "Help (Thai)"))<input name="\(name("helpTH"))" value="\(r.helpTH ?? r.help)"></label>
+            <label>\(c.t("คำแนะนำ (อังกฤษ)", "Help (English)"))<input name="\(name("helpEN"))" value="\(r.helpEN ?? r.help)"></label>
+          </div></details>
+        </td></tr>
+        </tbody>
         """
     }
 
     struct DesignForm: Content {
         struct Row: Content {
             var key: String?; var type: String?; var labelTH: String?; var labelEN: String?
-            var required: String?; var unique: String?; var choices: String?; var min: String?; var max: String?; var help: String?
+            var required: String?; var unique: String?; var choices: String?; var min: String?; var max: String?
+            var pattern: String?
+            /// The default as typed (`fields[i][default]`), read like a value typed in the record form.
+            var `default`: String?
+            /// For a `reference` field: the target dataset's slug.
+            var reference: String?
+            var helpTH: String?; var helpEN: String?
+            /// One help text for both languages, as older forms sent it.
+            var help: String?
             var original: String?; var archive: String?
         }
         var titleTH: String; var titleEN: String?; var slug: String; var division: String?; var lawfulBasis: String?
         var description: String?; var fields: [Row]?
     }
 
-    static func fieldDefinitions(_ rows: [DesignForm.Row]) throws -> [FieldDefinition] {
-        try rows.compactMap { row -> FieldDefinition? in
-            let key = (row.key ?? "").trimmingCharacters(in: .whitespaces)
-            guard !key.isEmpty else { return nil }
-            guard let type = FieldType(rawValue: row.type ?? "") else { throw AppError.invalid(th: "ชนิดช่องไม่ถูกต้อง", en: "Unknown field type.") }
+    /// A field's stored default as the designer shows it: the text the record form would take.
+    static func defaultText(_ json: JSONValue, _ f: FieldDefinition) -> String {
+        if let v = try? f.parse(json: json) { return formText(v) }
+        if case .string(let s) = json { return s }
+        return json.jsonText
+    }
+
+    /// The fields the rows describe (rows without a key are skipped), the form row each came
+    /// from, and what is wrong: an unknown type or referenced dataset here, and everything
+    /// `DatasetSchema.problems()` finds (pattern, default, bounds, choices, keys).
+    /// `targets`: the dataset slugs a reference may name.
+    static func fieldDefinitions(_ rows: [DesignForm.Row], targets: Set<String>) -> (fields: [FieldDefinition], rows: [Int], problems: DesignProblems) {
+        var fields: [FieldDefinition] = [], from: [Int] = [], problems = DesignProblems()
+        let trim: (String?) -> String = { ($0 ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+        for (i, row) in rows.enumerated() {
+            let key = trim(row.key)
+            guard !key.isEmpty else { continue }
+            guard let type = FieldType(rawValue: row.type ?? "") else {
+                problems.byRow[i, default: []].append(.init(th: "\(key): ชนิดช่องไม่ถูกต้อง", en: "\(key): unknown field type"))
+                continue
+            }
             var f = FieldDefinition(key: key, type: type)
-            let th = (row.labelTH ?? "").trimmingCharacters(in: .whitespaces), en = (row.labelEN ?? "").trimmingCharacters(in: .whitespaces)
+            let th = trim(row.labelTH), en = trim(row.labelEN)
             if !th.isEmpty || !en.isEmpty { f.label = LocalizedMessage(th: th.isEmpty ? en : th, en: en.isEmpty ? th : en) }
             f.required = row.required != nil
             f.unique = row.unique != nil
             f.choices = (row.choices ?? "").split(whereSeparator: { ",;|".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             func limit(_ raw: String?) -> FieldLimit? {
-                let t = ThaiDigits.toASCII((raw ?? "").trimmingCharacters(in: .whitespaces))
+                let t = ThaiDigits.toASCII(trim(raw))
                 guard !t.isEmpty else { return nil }
-                return try? JSONDecoder().decode(FieldLimit.self, from: Data((Decimal(string: t) != nil ? t : "\"\(t)\"").utf8))
+                // A number when the whole text is one (`12`, `-3.5`), else a text (`2567-01-01`, `1/1/2567`).
+                if case .number(let n)? = JSONValue(jsonText: t) { return .number(n) }
+                return .text(t)
             }
             f.min = limit(row.min)
             f.max = limit(row.max)
-            if let help = row.help, !help.isEmpty { f.help = LocalizedMessage(th: help, en: help) }
-            return f
+            let pattern = trim(row.pattern)
+            f.pattern = pattern.isEmpty ? nil : pattern
+            let helpTH = trim(row.helpTH ?? row.help), helpEN = trim(row.helpEN ?? row.help)
+            if !helpTH.isEmpty || !helpEN.isEmpty { f.help = LocalizedMessage(th: helpTH.isEmpty ? helpEN : helpTH, en: helpEN.isEmpty ? helpTH : helpEN) }
+            if type == .reference {
+                let target = trim(row.reference)
+                f.reference = target.isEmpty ? nil : target
+                if !target.isEmpty, !targets.contains(target) {
+                    problems.byRow[i, default: []].append(FieldError(f, .init(th: "ไม่พบชุดข้อมูล “\(target)” ที่จะอ้างอิงในเทศบาลนี้",
+                                                                          en: "there is no dataset “\(target)” to refer to in this municipality")).message)
+                }
+            }
+            // Stored in the JSON form of the value, as records are; a text that does not read as
+            // a value of the field is kept as typed so that `problems()` names what is wrong.
+            let typed = trim(row.default)
+            if !typed.isEmpty {
+                let value = try? f.parse(text: typed)
+                f.defaultValue = value.map(\.json) ?? .string(typed)
+            }
+            fields.append(f)
+            from.append(i)
         }
+        for problem in DatasetSchema(fields: fields).problems() {
+            // A problem names its field by key, or by position (`fields[3]`) when the key itself is unusable.
+            let index = problem.field.hasPrefix("fields[") ? Int(problem.field.dropFirst(7).dropLast()).flatMap { from.indices.contains($0) ? $0 : nil } : nil
+            let rowsOf = index.map { [from[$0]] } ?? fields.indices.filter { fields[$0].key == problem.field }.map { from[$0] }
+            if rowsOf.isEmpty { problems.general.append(problem.message) }
+            for r in rowsOf where !(problems.byRow[r] ?? []).contains(problem.message) { problems.byRow[r, default: []].append(problem.message) }
+        }
+        return (fields, from, problems)
     }
 
     static func create(_ req: Request, _ ctx: TenantContext) async throws -> Response {
         let user = try ctx.require(.designDatasets)
+        let form = try req.content.decode(DesignForm.self)
+        let targets = Set(try await referenceTargets(ctx, user).map(\.slug))
+        let design = fieldDefinitions(form.fields ?? [], targets: targets)
+        guard design.problems.isEmpty else {
+            return try await designer(req, ctx, form: form, problems: design.problems, status: .unprocessableEntity)
+        }
+        let fields = design.fields
         do {
-            let form = try req.content.decode(DesignForm.self)
-            let fields = try fieldDefinitions(form.fields ?? [])
             let division = (form.division ?? "").isEmpty ? nil : form.division
             let divisionID = try await division.asyncMap { slug in try await ctx.scope.query(Division.self).filter(\.$slug == slug).first()?.id } ?? nil
             guard DatasetAccess(user: user).canCreate(divisionID: divisionID) else { throw AppError.forbidden }
@@ -175,7 +294,7 @@ enum DatasetPages {
             try await req.audit("create", "dataset", id: d.slug, "designed dataset \(d.slug) with \(fields.count) fields")
             return req.redirect(.tenant(ctx.tenant.slug, .dataset(.slug(d.slug))), notice: "created")
         } catch let e as AppError where e.status == .unprocessableEntity || e.status == .conflict {
-            return try await designer(req, ctx, error: e.message, status: e.status)
+            return try await designer(req, ctx, form: form, problems: .init(general: [e.message]), status: e.status)
         }
     }
 
@@ -236,7 +355,7 @@ enum DatasetPages {
           \(q.offset > 0 ? "<a href=\"\(base)?offset=\(max(0, q.offset - q.limit))&amp;q=\(enc(search))\(filterQuery)\">← \(chrome.t("ก่อนหน้า", "Previous"))</a>" as HTML : .empty)
           \(q.offset + q.limit < page.total ? "<a href=\"\(base)?offset=\(q.offset + q.limit)&amp;q=\(enc(search))\(filterQuery)\">\(chrome.t("ถัดไป", "Next")) →</a>" as HTML : .empty)
         </p>
-        \(canWrite ? recordForm(chrome, schema: schema, action: url(ctx, .datasetRecords(.slug(d.slug))), values: formValues, errors: formErrors, villages: villages, title: chrome.t("เพิ่มระเบียน", "Add a record")) : .empty)
+        \(canWrite ? recordForm(chrome, schema: schema, action: url(ctx, .datasetRecords(.slug(d.slug))), values: formErrors.isEmpty && formValues.isEmpty ? defaults(schema) : formValues, errors: formErrors, villages: villages, title: chrome.t("เพิ่มระเบียน", "Add a record")) : .empty)
         """
         return htmlResponse(Layout.render(chrome, title: title(d, chrome), body), status: formErrors.isEmpty ? .ok : .unprocessableEntity)
     }
@@ -262,6 +381,13 @@ enum DatasetPages {
         switch v {
         case .date(let day): return "\(day.day)/\(day.month)/\(day.buddhistYear)"
         default: return v.text
+        }
+    }
+
+    /// A new record's form starts with each field's default, so what the form sends is what is saved.
+    static func defaults(_ schema: DatasetSchema) -> [String: String] {
+        schema.activeFields.reduce(into: [:]) { out, f in
+            if let d = f.defaultValue { out[f.key] = defaultText(d, f) }
         }
     }
 
@@ -504,13 +630,19 @@ enum DatasetPages {
 
 extension DatasetPages {
     /// Changing a dataset's fields: rename a key (values follow), archive a field (values kept,
-    /// restorable), add fields, change a type (refused, with the records, if values cannot follow).
+    /// restorable), add fields, change a type (refused, with the records, if values cannot follow),
+    /// and every per-field setting the designer has. After a refused post, `sent` is what was
+    /// posted, shown again as typed.
     static func fieldsPage(_ req: Request, _ ctx: TenantContext, notice: LocalizedMessage? = nil, blockers: [SchemaEvolution.Blocker<UUID>] = [],
-                           status: HTTPResponseStatus = .ok) async throws -> Response {
-        let (_, _, d, schema) = try await load(req, ctx, write: true)
+                           sent: [DesignForm.Row]? = nil, problems: DesignProblems = .init(), status: HTTPResponseStatus = .ok) async throws -> Response {
+        let (_, access, d, schema) = try await load(req, ctx, write: true)
         let chrome = req.chrome(ctx, notice: notice ?? MueangApp.notice(req))
-        let rows = schema.fields.enumerated().html { i, f in fieldRow(i, f, chrome, archivable: true) }
-            + (schema.fields.count..<(schema.fields.count + 4)).html { fieldRow($0, nil, chrome, archivable: true) }
+        let targets = try await referenceTargets(ctx, access.user)
+        let shown = sent ?? schema.fields.map { DesignForm.Row($0) }
+        let count = sent.map { max($0.count, schema.fields.count) } ?? schema.fields.count + 4
+        let rows = (0..<count).html { i in
+            fieldRow(i, i < shown.count ? shown[i] : nil, chrome, archivable: true, targets: targets, excluding: d.slug, errors: problems.byRow[i] ?? [])
+        }
         let blocked = blockers.html { b in
             "<tr><td><a href=\"\(url(ctx, .record(.slug(d.slug), .id(b.record))))\">\(String(b.record.uuidString.prefix(8)))</a></td><td>\(b.error.field)</td><td>\(chrome.t(b.error.message))</td></tr>"
         }
@@ -518,13 +650,11 @@ extension DatasetPages {
         <p><a href="\(url(ctx, .dataset(.slug(d.slug))))">← \(title(d, chrome))</a></p>
         <h1>\(chrome.t("โครงสร้างชุดข้อมูล", "Dataset fields")): \(title(d, chrome))</h1>
         <p class="muted">\(chrome.t("เปลี่ยนรหัสช่องได้โดยข้อมูลยังอยู่ ช่องที่เก็บถาวรจะซ่อนแต่ค่าไม่หาย เลือกออกเพื่อนำกลับมา", "Renaming a key keeps its values; an archived field is hidden with its values kept; untick to bring it back."))</p>
+        \(problemList(problems.all, chrome))
         \(blockers.isEmpty ? .empty : "<div class=\"table-wrap\"><table id=\"blockers\"><thead><tr><th>\(chrome.t("ระเบียน", "Record"))</th><th>\(chrome.t("ช่อง", "Field"))</th><th>\(chrome.t("เหตุผล", "Reason"))</th></tr></thead><tbody>\(blocked)</tbody></table></div>" as HTML)
         <form method="post" action="\(url(ctx, .datasetFields(.slug(d.slug))))" class="stack wide" id="fields-form">
           \(chrome.csrfField)
-          <div class="table-wrap"><table id="field-table"><thead><tr>
-            <th>\(chrome.t("รหัสช่อง", "Key"))</th><th>\(chrome.t("ชนิด", "Type"))</th><th>\(chrome.t("ป้ายชื่อ (ไทย)", "Label (Thai)"))</th><th>\(chrome.t("ป้ายชื่อ (อังกฤษ)", "Label (English)"))</th>
-            <th>\(chrome.t("ต้องกรอก", "Required"))</th><th>\(chrome.t("ไม่ซ้ำ", "Unique"))</th><th>\(chrome.t("ตัวเลือก", "Choices"))</th><th>min</th><th>max</th><th>\(chrome.t("คำแนะนำ", "Help"))</th><th>\(chrome.t("เก็บถาวร", "Archive"))</th></tr></thead>
-          <tbody>\(rows)</tbody></table></div>
+          \(fieldTable(rows, chrome, archivable: true))
           <button type="submit" id="save-fields">\(chrome.t("บันทึกโครงสร้าง", "Save the fields"))</button>
         </form>
         """
@@ -532,38 +662,46 @@ extension DatasetPages {
     }
 
     static func changeFields(_ req: Request, _ ctx: TenantContext) async throws -> Response {
-        let (service, _, d, schema) = try await load(req, ctx, write: true)
+        let (service, access, d, schema) = try await load(req, ctx, write: true)
+        let rows = try req.content.decode(FieldsForm.self).fields ?? []
+        // Archived rows are left out of the new list: the evolution archives what is missing.
+        let archived = Set(rows.indices.filter { rows[$0].archive != nil })
+        let active = rows.enumerated().map { i, row in archived.contains(i) ? DesignForm.Row() : row }
+        // A reference may name the datasets this person can read, and keep a target it already had.
+        let targets = Set(try await referenceTargets(ctx, access.user).map(\.slug)).union(schema.fields.compactMap(\.reference))
+        let design = fieldDefinitions(active, targets: targets)
+        guard design.problems.isEmpty else {
+            return try await fieldsPage(req, ctx, sent: rows, problems: design.problems, status: .unprocessableEntity)
+        }
+        var renames: [String: String] = [:]
+        for row in rows {
+            guard let original = row.original, let key = row.key?.trimmingCharacters(in: .whitespaces), !key.isEmpty else { continue }
+            if original != key { renames[original] = key }
+        }
         do {
-            let rows = try req.content.decode(FieldsForm.self).fields ?? []
-            var fields = try fieldDefinitions(rows)
-            // What the form does not show (pattern, default, reference target) is kept as it was.
-            let named = rows.filter { !($0.key ?? "").trimmingCharacters(in: .whitespaces).isEmpty }
-            for (i, row) in named.enumerated() where i < fields.count {
-                guard let original = row.original, let old = schema.field(original) else { continue }
-                fields[i].pattern = old.pattern
-                fields[i].defaultValue = old.defaultValue
-                fields[i].reference = old.reference
-            }
-            var renames: [String: String] = [:]
-            for row in rows {
-                guard let original = row.original, let key = row.key?.trimmingCharacters(in: .whitespaces), !key.isEmpty else { continue }
-                if original != key { renames[original] = key }
-            }
-            // Archived rows are left out of the new list: the evolution archives what is missing.
-            let archived = Set(rows.filter { $0.archive != nil }.compactMap { $0.key?.trimmingCharacters(in: .whitespaces) })
-            fields.removeAll { archived.contains($0.key) }
-            switch try await service.changeSchema(d, fields: fields, renames: renames) {
+            switch try await service.changeSchema(d, fields: design.fields, renames: renames) {
             case .refused(let blockers):
                 return try await fieldsPage(req, ctx, notice: .init(th: "เปลี่ยนชนิดข้อมูลไม่ได้ ค่าต่อไปนี้แปลงไม่ได้", en: "The type change was refused: these values cannot be converted."),
-                                            blockers: blockers, status: .conflict)
+                                            blockers: blockers, sent: rows, status: .conflict)
             case .changed(_, let summary):
                 try await req.audit("update", "dataset", id: d.slug, summary)
                 return req.redirect(.tenant(ctx.tenant.slug, .datasetFields(.slug(d.slug))), notice: "saved")
             }
         } catch let e as AppError where e.status == .unprocessableEntity {
-            return try await fieldsPage(req, ctx, notice: e.message, status: e.status)
+            return try await fieldsPage(req, ctx, sent: rows, problems: .init(general: [e.message]), status: e.status)
         }
     }
 
     struct FieldsForm: Content { var fields: [DesignForm.Row]? }
+}
+
+extension DatasetPages.DesignForm.Row {
+    /// A stored field as the fields page shows it.
+    init(_ f: FieldDefinition) {
+        self.init(key: f.key, type: f.type.rawValue, labelTH: f.label?.th, labelEN: f.label?.en,
+                  required: f.required ? "1" : nil, unique: f.unique ? "1" : nil, choices: f.choices.joined(separator: ", "),
+                  min: f.min?.description, max: f.max?.description, pattern: f.pattern,
+                  default: f.defaultValue.map { DatasetPages.defaultText($0, f) }, reference: f.reference,
+                  helpTH: f.help?.th, helpEN: f.help?.en, original: f.key, archive: f.archived ? "1" : nil)
+    }
 }

@@ -141,6 +141,13 @@ enum StaticAssets {
     .error h1 { color: #b42318; }
     .badge { background: #b42318; color: #fff; font-size: .75rem; padding: 0 .35rem; border-radius: 4px; }
     fieldset { border: 1px solid #d9e2ec; border-radius: 6px; }
+    #field-table tr.field-row td { border-bottom: none; }
+    #field-table tr.field-more td { padding-top: 0; }
+    #field-table tr.field-more p { margin: .2rem 0; }
+    #field-table details { position: sticky; left: .6rem; max-width: calc(100vw - 3rem); }
+    #field-table summary { cursor: pointer; color: var(--primary); }
+    #field-table details > .row { margin: .4rem 0; }
+    #field-table tbody.field:has(select[name$="[type]"] option:checked:not([value="reference"])) .ref-only { display: none; }
     footer { text-align: center; padding: 2rem 1rem; font-size: .9rem; }
     @media (max-width: 480px) { body { font-size: 16px; } main { padding: .6rem; } .brand { font-size: 1rem; } th, td { padding: .35rem; } }
     """
