@@ -215,3 +215,84 @@ def test_photo_attached_to_a_record(demo, browser):  # noqa: F811
         session.cookies.set(c["name"], c["value"])
     assert session.get(img.get_attribute("src")).headers["Content-Type"] == "image/png"
     assert requests.get(img.get_attribute("src")).status_code == 401            # not for the public
+
+
+def test_designer_sets_pattern_default_reference_and_help_in_both_languages(demo, browser):  # noqa: F811
+    sign_in(browser, demo, "nongki", "admin")
+    browser.set_window_size(360, 800)              # a cheap phone
+    try:
+        browser.get(f"{demo.base}/t/nongki/datasets/new")
+        browser.find_element(By.NAME, "titleTH").send_keys("เยี่ยมบ้าน")
+        browser.find_element(By.NAME, "titleEN").send_keys("Home visits")
+        browser.find_element(By.NAME, "slug").send_keys("home-visits")
+        fields = browser.find_elements(By.CSS_SELECTOR, "#field-table tbody.field")
+
+        def fill(i, key, typ, th, en, **more):
+            row = fields[i]
+            row.find_element(By.NAME, f"fields[{i}][key]").send_keys(key)
+            Select(row.find_element(By.NAME, f"fields[{i}][type]")).select_by_value(typ)
+            row.find_element(By.NAME, f"fields[{i}][labelTH]").send_keys(th)
+            row.find_element(By.NAME, f"fields[{i}][labelEN]").send_keys(en)
+            summary = row.find_element(By.TAG_NAME, "summary")
+            browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", summary)
+            summary.click()                        # the settings that fold away on a phone
+            for name, value in more.items():
+                field = row.find_element(By.NAME, f"fields[{i}][{name}]")
+                if field.tag_name == "select":
+                    Select(field).select_by_value(value)
+                else:
+                    field.send_keys(value)
+            return row
+
+        house = fill(0, "house_no", "text", "บ้านเลขที่", "House no.", pattern="[0-9]+(/[0-9]+)?",
+                     helpTH="เลขที่ตามทะเบียนบ้าน เช่น 45/2", helpEN="As on the house registration, e.g. 45/2")
+        pattern = house.find_element(By.NAME, "fields[0][pattern]")
+        left, width = pattern.rect["x"], pattern.rect["width"]
+        viewport = browser.execute_script("return document.documentElement.clientWidth")
+        assert viewport <= 360 and 0 <= left and left + width <= viewport, (left, width, viewport)   # no sideways scrolling to reach it
+        # The referenced dataset is asked for only when the type is a reference.
+        assert not house.find_element(By.NAME, "fields[0][reference]").is_displayed()
+        fill(1, "members", "integer", "จำนวนสมาชิก", "Members", default="๓", min="1", max="20")
+        household = fill(2, "household", "reference", "ครัวเรือน", "Household", reference="households")
+        assert household.find_element(By.NAME, "fields[2][reference]").is_displayed()
+        browser.find_element(By.ID, "create-dataset").click()
+        WebDriverWait(browser, 15).until(EC.text_to_be_present_in_element((By.ID, "dataset-title"), "เยี่ยมบ้าน"))
+    finally:
+        browser.set_window_size(1280, 900)
+
+    # The record form starts with the default and shows the Thai help under the input.
+    members = browser.find_element(By.NAME, "v[members]")
+    assert members.get_attribute("value") == "3"
+    house_label = browser.find_element(By.NAME, "v[house_no]").find_element(By.XPATH, "./ancestor::label")
+    assert "เลขที่ตามทะเบียนบ้าน เช่น 45/2" in house_label.text
+    assert "As on the house registration" not in house_label.text
+
+    # A house number that breaks the pattern is refused with the field's message.
+    browser.find_element(By.NAME, "v[house_no]").send_keys("บ้านริมคลอง")
+    browser.find_element(By.ID, "save-record").click()
+    error = WebDriverWait(browser, 15).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".field-error[data-field='house_no']")))
+    assert "ไม่ตรงตามรูปแบบที่กำหนด" in error.text
+    typed = browser.find_element(By.NAME, "v[house_no]")
+    assert typed.get_attribute("value") == "บ้านริมคลอง"
+    typed.clear()
+    typed.send_keys("45/2")
+    browser.find_element(By.ID, "save-record").click()
+    WebDriverWait(browser, 15).until(EC.text_to_be_present_in_element((By.ID, "record-count"), " 1 "))
+    table = browser.find_element(By.ID, "record-table").text
+    assert "45/2" in table and "3" in table
+
+    # In English the same input explains itself in English.
+    browser.find_element(By.ID, "lang-switch").click()
+    WebDriverWait(browser, 15).until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en")
+    house_label = browser.find_element(By.NAME, "v[house_no]").find_element(By.XPATH, "./ancestor::label")
+    assert "As on the house registration, e.g. 45/2" in house_label.text
+    assert "เลขที่ตามทะเบียนบ้าน" not in house_label.text
+
+    # The fields page shows the settings as they were designed.
+    browser.get(f"{demo.base}/t/nongki/datasets/home-visits/fields")
+    assert browser.find_element(By.NAME, "fields[0][pattern]").get_attribute("value") == "[0-9]+(/[0-9]+)?"
+    assert browser.find_element(By.NAME, "fields[0][helpEN]").get_attribute("value") == "As on the house registration, e.g. 45/2"
+    assert browser.find_element(By.NAME, "fields[1][default]").get_attribute("value") == "3"
+    assert Select(browser.find_element(By.NAME, "fields[2][reference]")).first_selected_option.get_attribute("value") == "households"
+    browser.find_element(By.ID, "lang-switch").click()
+    WebDriverWait(browser, 15).until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "th")
