@@ -49,7 +49,16 @@ struct ParseFailure: Error {
 enum FieldParsing {
     /// Trims whitespace and invisible characters at both ends.
     static func trim(_ s: String) -> String {
-        s.trimmingCharacters(in: CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{200B}\u{FEFF}\u{2060}")))
+        // Most cells start and end with a visible ASCII or Thai character: nothing to trim.
+        if let first = s.unicodeScalars.first, let last = s.unicodeScalars.last, visible(first), visible(last) { return s }
+        return s.trimmingCharacters(in: trimmed)
+    }
+
+    static let trimmed = CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{200B}\u{FEFF}\u{2060}"))
+
+    /// Printable ASCII other than space, or a Thai character: never trimmed.
+    static func visible(_ s: Unicode.Scalar) -> Bool {
+        (0x21...0x7E).contains(s.value) || (0x0E01...0x0E5B).contains(s.value)
     }
 
     static func int64(_ d: Decimal) -> Int64? {

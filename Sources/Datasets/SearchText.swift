@@ -12,6 +12,48 @@ public enum SearchText {
     /// joiners and BOMs removed; `ํ` + `า` → `ำ`; case-folded (`A` → `a`, full-width → ASCII);
     /// runs of whitespace → one space; trimmed.
     public static func normalize(_ text: String) -> String {
+        plainNormalized(text) ?? foldedNormalized(text)
+    }
+
+    /// `normalize` for the common text that only needs ASCII lower-casing: printable ASCII and
+    /// Thai letters, single spaces inside, no Thai digits, no ํ, and no tone mark directly
+    /// before a mark that canonical ordering would move ahead of it. Nil for anything else.
+    static func plainNormalized(_ text: String) -> String? {
+        var out = [UInt8](), upper = false, previous: UInt32 = 0x20, any = false
+        for s in text.unicodeScalars {
+            let v = s.value
+            switch v {
+            case 0x20: if previous == 0x20 { return nil }
+            case 0x41...0x5A: upper = true
+            case 0x21...0x7E: break
+            case 0x0E01...0x0E3A, 0x0E3F...0x0E4C, 0x0E4E, 0x0E4F, 0x0E5A, 0x0E5B:
+                // Marks out of canonical order (a tone mark before ุ, say) are reordered by NFC.
+                if combiningClass(previous) > combiningClass(v), combiningClass(v) > 0 { return nil }
+                // A mark after a space clusters with it, and the pair is dropped as whitespace.
+                if previous == 0x20, v == 0x0E31 || v == 0x0E33 || (0x0E34...0x0E3A).contains(v) || (0x0E47...0x0E4E).contains(v) { return nil }
+            default: return nil
+            }
+            previous = v
+            any = true
+        }
+        guard any, previous != 0x20 else { return any ? nil : "" }
+        guard upper else { return text }
+        out.reserveCapacity(text.utf8.count)
+        for b in text.utf8 { out.append((0x41...0x5A).contains(b) ? b + 0x20 : b) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Canonical combining classes of the Thai marks that have one.
+    static func combiningClass(_ v: UInt32) -> Int {
+        switch v {
+        case 0x0E38, 0x0E39: 103
+        case 0x0E3A: 9
+        case 0x0E48...0x0E4B: 107
+        default: 0
+        }
+    }
+
+    static func foldedNormalized(_ text: String) -> String {
         var scalars = String.UnicodeScalarView()
         var pendingNikhahit = false
         for s in ThaiDigits.toASCII(text).unicodeScalars {

@@ -32,8 +32,26 @@ public enum ThaiDigits {
 
     /// Parses a decimal such as `"๑,๒๓๔.๕๐"`, `"-0.5"` or `".5"`, exactly (no binary rounding).
     public static func parseDecimal(_ text: String) -> Decimal? {
-        guard let n = normalizedNumber(text) else { return nil }
-        return Decimal(string: n, locale: Locale(identifier: "en_US_POSIX"))
+        guard let n = plainNumber(text) ?? normalizedNumber(text) else { return nil }
+        return Decimal(string: n, locale: posix)
+    }
+
+    static let posix = Locale(identifier: "en_US_POSIX")
+
+    /// `text` itself when it already is `-?digits[.digits]` in ASCII (most numbers in files):
+    /// what `normalizedNumber` would return, without its work.
+    static func plainNumber(_ text: String) -> String? {
+        var digits = 0, dot = false, fraction = 0, index = 0
+        for b in text.utf8 {
+            defer { index += 1 }
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): if dot { fraction += 1 } else { digits += 1 }
+            case UInt8(ascii: "-") where index == 0: continue
+            case UInt8(ascii: ".") where !dot: dot = true
+            default: return nil
+            }
+        }
+        return digits > 0 && (!dot || fraction > 0) ? text : nil
     }
 
     // MARK: - Private

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import ThaiConventions
+@testable import ThaiConventions
 @testable import Datasets
 
 @Suite struct ColumnMappingTests {
@@ -52,5 +52,60 @@ import ThaiConventions
         #expect(SearchText.matches(query: "SOMCHAI", in: "somchai"))
         #expect(!SearchText.matches(query: "สมหญิง", in: "นายสมชาย"))
         #expect(SearchText.matches(query: "  ", in: "anything"))
+    }
+}
+
+/// The quick paths taken for common text give exactly what the full functions give.
+@Suite struct QuickPathTests {
+    /// Random strings over an alphabet chosen to hit every branch: ASCII of both cases, spaces
+    /// and tabs, Thai letters, vowels and tone marks in both orders, ํ, Thai digits, a
+    /// zero-width space, full-width letters, and an accented Latin letter.
+    static func samples(_ count: Int) -> [String] {
+        let alphabet: [String] = ["a", "Z", "q", "7", "-", "/", ".", ",", " ", " ", "\t", "ก", "ข", "บ", "้", "่", "ุ", "ู", "ฺ", "ำ", "ํ", "า",
+                                  "เ", "๑", "๙", "\u{200B}", "Ａ", "é", "e\u{301}", "฿", "๏", "\n"]
+        var rng = SplitMix(seed: 2569)
+        return (0..<count).map { _ in
+            String((0..<Int(rng.next() % 12)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }.joined())
+        }
+    }
+
+    struct SplitMix {
+        var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E3779B97F4A7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+            z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    @Test func normalizeEqualsTheFullFolding() {
+        var quick = 0
+        for s in Self.samples(20_000) + ["ชุมชนบ้านใหม่", "R0000001", "108/1 หมู่ 10, ถนนมิตรภาพ", "กุ่", "กุ่", "Hello World", ""] {
+            #expect(SearchText.normalize(s) == SearchText.foldedNormalized(s), "\(s.unicodeScalars.map { String($0.value, radix: 16) })")
+            if SearchText.plainNormalized(s) != nil { quick += 1 }
+        }
+        #expect(quick > 1000)   // the quick path is really taken
+    }
+
+    @Test func trimEqualsTrimming() {
+        for s in Self.samples(5_000) {
+            #expect(FieldParsing.trim(s) == s.trimmingCharacters(in: FieldParsing.trimmed))
+        }
+    }
+
+    @Test func plainNumbersParseAsBefore() {
+        for s in ["0", "-0", "12", "-12.50", "1234567.891", ".5", "5.", "-", "1-2", "1.2.3", "๑๒", "1,234.5", " 7 ", "+3", "00012.0100", "99999999999999999999.5"] {
+            let full = Decimal(string: ThaiDigits.toASCII(s).trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ""), locale: Locale(identifier: "en_US_POSIX"))
+            let parsed = ThaiDigits.parseDecimal(s)
+            if ThaiDigits.plainNumber(s) != nil { #expect(parsed == full, "\(s)") }
+        }
+        #expect(ThaiDigits.plainNumber("12.50") == "12.50")
+        #expect(ThaiDigits.plainNumber(".5") == nil && ThaiDigits.parseDecimal(".5") == Decimal(string: "0.5"))
+        #expect(ThaiDigits.plainNumber("5.") == nil && ThaiDigits.parseDecimal("5.") == nil)
+        #expect(ThaiDigits.parseDecimal("-") == nil && ThaiDigits.parseDecimal("1-2") == nil)
+        #expect(ThaiDigits.parseDecimal("๑,๒๓๔.๕") == Decimal(string: "1234.5"))
     }
 }

@@ -35,6 +35,75 @@ struct CityDatabaseMoreTests {
         }
     }
 
+    /// The aggregate endpoint's answer against the same figures counted from the records API.
+    static func expectAggregateMatchesRecords(_ api: Browser, _ base: String, group: String, sum: String,
+                                              sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let all = try API.json(try await api.get(base + "/records?limit=1000"))
+        var expected: [String: (count: Int, sum: Decimal)] = [:]
+        for item in try #require(all["items"] as? [[String: Any]]) {
+            let values = item["values"] as? [String: Any] ?? [:]
+            let key = values[group].map { "\($0)" } ?? "-"
+            expected[key, default: (0, 0)].count += 1
+            if let n = values[sum] as? NSNumber { expected[key, default: (0, 0)].sum += n.decimalValue }
+        }
+        let agg = try API.json(try await api.get(base + "/aggregate?group=\(group)&sum=\(sum)"))
+        var got: [String: (count: Int, sum: Decimal)] = [:]
+        for g in try #require(agg["items"] as? [[String: Any]]) {
+            let key = (g["group"] as? String) ?? "-"
+            got[key] = (g["count"] as? Int ?? -1, Decimal(g["sum"] as? Double ?? -1))
+        }
+        #expect(got.mapValues(\.count) == expected.mapValues(\.count), sourceLocation: sourceLocation)
+        for (key, e) in expected {
+            let difference = abs(NSDecimalNumber(decimal: (got[key]?.sum ?? 0) - e.sum).doubleValue)
+            #expect(difference < 0.005, "sum of \(key): \(got[key]?.sum ?? 0) vs \(e.sum)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test("The typed columns behind aggregates follow every kind of write", arguments: Engine.available)
+    func aggregateFollowsWrites(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let api = try await Browser.withToken(app, "nongki", .admin)
+            let created = try await API.send(api, .POST, "/api/v1/t/nongki/datasets", json: #"{"slug": "stalls", "title": {"th": "แผงตลาด", "en": "Stalls"}, "fields": [{"key": "code", "type": "text", "unique": true}, {"key": "zone", "type": "choice", "choices": ["ก", "ข", "ค"]}, {"key": "rent", "type": "decimal"}, {"key": "staff", "type": "integer"}, {"key": "since", "type": "date"}]}"#)
+            #expect(created.status == .created, "\(created.body)")
+            let base = "/api/v1/t/nongki/datasets/stalls"
+            func check(_ sum: String = "rent", sourceLocation: SourceLocation = #_sourceLocation) async throws {
+                try await Self.expectAggregateMatchesRecords(api, base, group: "zone", sum: sum, sourceLocation: sourceLocation)
+                try await Self.expectAggregateMatchesRecords(api, base, group: "since", sum: "staff", sourceLocation: sourceLocation)
+            }
+            try await check()   // empty
+            var ids: [String] = []
+            for (i, zone) in ["ก", "ข", "ก", "ค", "ก"].enumerated() {
+                let r = try API.json(try await API.send(api, .POST, base + "/records", json: #"{"code": "S\#(i)", "zone": "\#(zone)", "rent": "\#(1200 + i).50", "staff": "\#(i)", "since": "\#(2566 + i % 2)-01-0\#(i + 1)"}"#))
+                ids.append(try #require(r["id"] as? String))
+            }
+            try await check()
+            try await Task.sleep(for: .milliseconds(20))
+            let moment = ISO8601DateFormatter.withFraction.string(from: Date())
+            try await Task.sleep(for: .milliseconds(20))
+            #expect(try await API.send(api, .PATCH, base + "/records/\(ids[0])", json: #"{"zone": "ค", "rent": "99.25"}"#).status == .ok)
+            #expect(try await API.send(api, .DELETE, base + "/records/\(ids[1])").status == .noContent)
+            try await check()
+            #expect(try await API.send(api, .POST, base + "/trash/\(ids[1])/restore").status == .ok)
+            try await check()
+            let csv = "code,zone,rent,staff,since\nS9,ข,500.75,๓,๑๕/๖/๒๕๖๗\nS10,ค,,2,\nS11,ง,1,1,2024-01-01\n"
+            let imported = try await API.send(api, .POST, base + "/import?mode=valid_rows", body: ByteBuffer(string: csv), type: "text/csv")
+            #expect(try API.json(imported)["imported"] as? Int == 2, "\(imported.body)")
+            try await check()
+            let updated = try await API.send(api, .POST, base + "/import?mode=valid_rows&key=code", body: ByteBuffer(string: "code,rent\nS9,1.25\n"), type: "text/csv")
+            #expect(try API.json(updated)["updated"] as? Int == 1, "\(updated.body)")
+            try await check()
+            let restored = try await API.send(api, .POST, base + "/restore?at=\(Browser.escape(moment))")
+            #expect(restored.status == .ok, "\(restored.body)")
+            try await check()
+            let renamed = try await API.send(api, .PUT, base + "/fields", json: #"{"fields": [{"key": "code", "type": "text", "unique": true}, {"key": "zone", "type": "choice", "choices": ["ก", "ข", "ค"]}, {"key": "monthly_rent", "type": "decimal"}, {"key": "staff", "type": "integer"}, {"key": "since", "type": "date"}], "renames": {"rent": "monthly_rent"}}"#)
+            #expect(renamed.status == .ok, "\(renamed.body)")
+            try await check("monthly_rent")
+            #expect(try await api.get(base + "/aggregate?group=zone&sum=rent").status == .badRequest)
+            let agg = try API.json(try await api.get(base + "/aggregate?group=zone&sum=monthly_rent"))
+            #expect((agg["items"] as? [[String: Any]])?.reduce(0) { $0 + ($1["count"] as? Int ?? 0) } == 5)
+        }
+    }
+
     @Test("Purging the trash is the admin's, logged, and final", arguments: Engine.available)
     func purge(engine: Engine) async throws {
         try await TestApp.with(engine) { app in

@@ -11,35 +11,28 @@ enum CityDatabaseMoreAPI {
     // MARK: Aggregate
 
     /// `GET .../aggregate?group=FIELD[&sum=FIELD]`: count (and sum) of the live records per value
-    /// of a field, computed by the database over the stored JSON.
+    /// of a field, computed by the database on the dataset's typed columns.
     static func aggregate(_ req: Request, _ ctx: TenantContext) async throws -> Response {
         let (_, access, d, schema) = try await DatasetsAPIController.dataset(req, ctx)
         guard access.villageScope(schema) == nil else { throw AppError.forbidden }
         guard let group = try? req.query.get(String.self, at: "group"), let gf = schema.field(group), !gf.archived else {
             throw AppError(.badRequest, th: "ต้องระบุ group เป็นช่องของชุดข้อมูล", en: "Give ?group= as a field of the dataset.")
         }
-        let sumKey = try? req.query.get(String.self, at: "sum")
-        if let sumKey {
-            guard let sf = schema.field(sumKey), [.integer, .decimal].contains(sf.type) else {
+        var sumField: FieldDefinition?
+        if let sumKey = try? req.query.get(String.self, at: "sum") {
+            guard let sf = schema.field(sumKey), !sf.archived, [.integer, .decimal].contains(sf.type) else {
                 throw AppError(.badRequest, th: "ช่องที่ใช้รวม (sum) ต้องเป็นตัวเลข", en: "?sum= must be a number field.")
             }
+            sumField = sf
         }
-        guard let sql = req.db as? any SQLDatabase else { throw AppError.notFound }
-        struct Row: Decodable { let g: String?; let n: Int; let s: Double? }
-        let postgres = JSONPath.isPostgres(sql)
-        let groupExpr: SQLQueryString = postgres ? "(values_json::jsonb ->> \(literal: group))" : "CAST(json_extract(values_json, \(literal: "$.\"" + group + "\"")) AS TEXT)"
-        let sumExpr: SQLQueryString = sumKey.map { key in
-            postgres ? "sum((values_json::jsonb ->> \(literal: key))::numeric)::float8" : "CAST(sum(json_extract(values_json, \(literal: "$.\"" + key + "\""))) AS REAL)"
-        } ?? "NULL"
-        let query: SQLQueryString = """
-            SELECT \(groupExpr) AS g, count(*) AS n, \(sumExpr) AS s FROM dataset_records
-            WHERE tenant_id = \(bind: ctx.tenant.id) AND dataset_id = \(bind: try d.requireID()) AND deleted_at IS NULL
-            GROUP BY 1 ORDER BY 2 DESC
-            """
-        let rows = try await sql.raw(query).all(decoding: Row.self)
+        guard let columns = try DatasetService.columns(d, schema, on: req.db) else { throw AppError.notFound }
+        if try await !columns.exists() {
+            try await ctx.scope.transaction { tx in try await DatasetService.columns(d, schema, on: tx.db)?.ensure() }
+        }
+        let groups = try await columns.groups(by: gf, sum: sumField)
         struct Item: Content { let group: String?; let count: Int; let sum: Double? }
         struct Out: Content { let items: [Item]; let total: Int }
-        let items = rows.map { Item(group: $0.g, count: $0.n, sum: sumKey == nil ? nil : ($0.s ?? 0)) }
+        let items = groups.map { Item(group: $0.group, count: $0.count, sum: $0.sum) }
         return try await Out(items: items, total: items.count).encodeResponse(for: req)
     }
 

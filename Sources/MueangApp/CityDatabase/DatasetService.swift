@@ -10,6 +10,14 @@ import ThaiConventions
 struct DatasetService: Sendable {
     let scope: TenantScope
     let actor: String
+    /// Whether record writes also update the dataset's typed columns (a schema change turns
+    /// this off and rebuilds them once at the end).
+    var syncColumns = true
+
+    /// The dataset's typed columns table on `db`, when the database speaks SQL.
+    static func columns(_ d: Dataset, _ schema: DatasetSchema, on db: any Database) throws -> ValueColumns? {
+        ValueColumns(db, datasetID: try d.requireID(), schema: schema)
+    }
 
     // MARK: Datasets
 
@@ -71,7 +79,10 @@ struct DatasetService: Sendable {
         d.divisionID = divisionID; d.descriptionText = n.description
         d.fieldsJSON = try Self.encodeFields(n.fields); d.lawfulBasis = n.lawfulBasis; d.published = false
         d.createdAt = Date(); d.updatedAt = d.createdAt
-        try await scope.create(d)
+        try await scope.transaction { tx in
+            try await tx.create(d)
+            try await Self.columns(d, schema, on: tx.db)?.create()
+        }
         return d
     }
 
@@ -96,17 +107,20 @@ struct DatasetService: Sendable {
         let fieldsJSON = try Self.encodeFields(newSchema.fields)
         let moves = !evolution.renamed.isEmpty || !evolution.needsNoConversion
         try await scope.transaction { tx in
-            let writer = DatasetService(scope: tx, actor: actor)
+            let writer = DatasetService(scope: tx, actor: actor, syncColumns: false)
             d.fieldsJSON = fieldsJSON
             d.updatedAt = Date()
             try await d.update(on: tx.db)
-            guard moves else { return }
-            for (r, old) in zip(records, decoded) {
-                let migrated = try evolution.migrate(old.values)
-                if migrated != old.values {
-                    _ = try await writer.save(d, newSchema, r, values: migrated, deleted: r.deletedAt != nil, action: "schema-change")
+            if moves {
+                for (r, old) in zip(records, decoded) {
+                    let migrated = try evolution.migrate(old.values)
+                    if migrated != old.values {
+                        _ = try await writer.save(d, newSchema, r, values: migrated, deleted: r.deletedAt != nil, action: "schema-change")
+                    }
                 }
             }
+            // The columns follow the new fields: rebuilt from the records as they now are.
+            try await Self.columns(d, newSchema, on: tx.db)?.rebuild()
         }
         let types = evolution.typeChanges.map { "\($0.key) \($0.from.rawValue)→\($0.to.rawValue)" }
         return .changed(newSchema, summary: "schema of \(d.slug): renamed \(evolution.renamed), archived \(evolution.archived), added \(evolution.added), types \(types)")
@@ -242,13 +256,14 @@ struct DatasetService: Sendable {
         guard errors.isEmpty else { throw InvalidRecord(errors: errors) }
         let now = Date()
         let r = DatasetRecord()
-        r.id = UUID()
+        r.id = .timeOrdered()
         r.datasetID = try d.requireID(); r.version = 1; r.valuesJSON = try Self.encode(validation.values, schema)
         r.searchText = Self.searchText(validation.values); r.createdAt = now; r.updatedAt = now; r.updatedBy = actor
         try await scope.transaction { tx in
             try await tx.create(r)
             try await writeKeys(d, schema, validation.values, recordID: try r.requireID(), db: tx)
             try await appendVersion(r, action: "create", db: tx, at: now)
+            try await Self.columns(d, schema, on: tx.db)?.insert([(try r.requireID(), validation.values)])
         }
         return r
     }
@@ -278,6 +293,9 @@ struct DatasetService: Sendable {
                 try await writeKeys(d, schema, values, recordID: try r.requireID(), db: tx)
             }
             try await appendVersion(r, action: action, db: tx, at: at)
+            if syncColumns, let columns = try Self.columns(d, schema, on: tx.db) {
+                if deleted { try await columns.remove([try r.requireID()]) } else { try await columns.put([(try r.requireID(), values)]) }
+            }
         }
         return r
     }

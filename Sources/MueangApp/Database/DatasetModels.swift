@@ -189,3 +189,23 @@ struct M0003Datasets: AsyncMigration {
         }
     }
 }
+
+/// Typed columns for every existing dataset (see `ValueColumns`), and one index fewer: the
+/// unique constraint on (record_id, version) already is that index.
+struct M0006ValueColumns: AsyncMigration {
+    var name: String { "0006_value_columns" }
+
+    func prepare(on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        try await sql.raw("DROP INDEX IF EXISTS record_versions_record").run()
+        try await ValueColumns.rebuildAll(on: db)
+    }
+
+    func revert(on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        for d in try await Dataset.query(on: db).all() {
+            try await ValueColumns(db, datasetID: try d.requireID(), schema: try DatasetService.schema(of: d))?.drop()
+        }
+        try await sql.raw("CREATE INDEX IF NOT EXISTS record_versions_record ON record_versions (record_id, version)").run()
+    }
+}

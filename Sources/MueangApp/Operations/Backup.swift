@@ -149,6 +149,10 @@ public enum BackupService {
             try await insert(t.recordKeys, tx)
             try await insert(t.datasetJobs, tx)
             try await insert(t.recordFiles, tx)
+            // Derived from the records, so not in the backup: built again here.
+            for d in t.datasets {
+                try await ValueColumns(tx, datasetID: try d.requireID(), schema: try DatasetService.schema(of: d))?.rebuild()
+            }
         }
     }
 

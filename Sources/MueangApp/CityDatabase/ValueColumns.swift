@@ -1,0 +1,194 @@
+import Fluent
+import SQLKit
+import Foundation
+import Datasets
+
+/// A dataset's live records as a plain typed table, one per dataset (`dataset_columns_<id>`):
+/// a row per live record, a column per active field, integers and decimals as numbers and every
+/// other value as its text. It is derived from `dataset_records` and written in the same
+/// transaction as every change, so a group-by runs on it as on a hand-made table instead of
+/// parsing each record's JSON. It can be dropped and rebuilt from the records at any time.
+struct ValueColumns: Sendable {
+    let sql: any SQLDatabase
+    let datasetID: UUID
+    let fields: [FieldDefinition]
+
+    init?(_ db: any Database, datasetID: UUID, schema: DatasetSchema) {
+        guard let sql = db as? any SQLDatabase else { return nil }
+        self.sql = sql
+        self.datasetID = datasetID
+        self.fields = schema.activeFields
+    }
+
+    static let tablePrefix = "dataset_columns_"
+
+    var table: String { Self.tablePrefix + datasetID.uuidString.lowercased().replacingOccurrences(of: "-", with: "") }
+    var isPostgres: Bool { JSONPath.isPostgres(sql) }
+
+    /// Field keys are `[a-z][a-z0-9_]*` (checked by the schema); the prefix keeps them clear of
+    /// SQL keywords and of `record_id`.
+    static func column(_ key: String) -> String { "f_" + key }
+
+    enum Kind { case integer, decimal, text }
+    static func kind(_ type: FieldType) -> Kind {
+        switch type {
+        case .integer: .integer
+        case .decimal: .decimal
+        default: .text
+        }
+    }
+
+    func sqlType(_ kind: Kind) -> String {
+        switch kind {
+        case .integer: isPostgres ? "BIGINT" : "INTEGER"
+        case .decimal: isPostgres ? "NUMERIC" : "REAL"
+        case .text: "TEXT"
+        }
+    }
+
+    // MARK: Table
+
+    func create() async throws {
+        var columns = ["record_id \(isPostgres ? "UUID" : "BLOB") PRIMARY KEY"]
+        for f in fields { columns.append("\(SQLDialectQuoting.quote(Self.column(f.key))) \(sqlType(Self.kind(f.type)))") }
+        try await sql.raw("CREATE TABLE \(unsafeRaw: table) (\(unsafeRaw: columns.joined(separator: ", ")))").run()
+    }
+
+    func drop() async throws {
+        try await sql.raw("DROP TABLE IF EXISTS \(unsafeRaw: table)").run()
+    }
+
+    func exists() async throws -> Bool {
+        struct Row: Decodable { let n: Int }
+        let query: SQLQueryString = isPostgres
+            ? "SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = current_schema() AND tablename = \(bind: table)"
+            : "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = \(bind: table)"
+        return try await sql.raw(query).first(decoding: Row.self)?.n ?? 0 > 0
+    }
+
+    /// Drops the table and fills a new one from the dataset's live records, a page at a time.
+    func rebuild() async throws {
+        try await drop()
+        try await create()
+        struct Row: Decodable { let id: UUID; let values_json: String }
+        let schema = DatasetSchema(fields: fields)
+        var after: UUID?
+        while true {
+            var query: SQLQueryString = "SELECT id, values_json FROM dataset_records WHERE dataset_id = \(bind: datasetID) AND deleted_at IS NULL"
+            if let after { query.appendInterpolation(" AND id > \(bind: after)" as SQLQueryString) }
+            query.appendLiteral(" ORDER BY id LIMIT 2000")
+            let rows = try await sql.raw(query).all(decoding: Row.self)
+            guard let last = rows.last else { return }
+            try await insert(rows.map { ($0.id, try schema.decodeValues(from: Data($0.values_json.utf8))) })
+            after = last.id
+        }
+    }
+
+    /// Every dataset's table, rebuilt (after a migration or a restore from backup).
+    static func rebuildAll(on db: any Database) async throws {
+        for d in try await Dataset.query(on: db).all() {
+            try await ValueColumns(db, datasetID: try d.requireID(), schema: try DatasetService.schema(of: d))?.rebuild()
+        }
+    }
+
+    /// Builds the table where it is missing (a dataset made before it existed).
+    func ensure() async throws {
+        if try await !exists() { try await rebuild() }
+    }
+
+    // MARK: Rows
+
+    /// Writes the current values of live records, replacing their rows.
+    func put(_ rows: [(id: UUID, values: RecordValues)]) async throws {
+        try await remove(rows.map(\.id))
+        try await insert(rows)
+    }
+
+    func remove(_ ids: [UUID]) async throws {
+        for part in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = ids[part..<min(ids.count, part + 500)]
+            try await sql.raw("DELETE FROM \(unsafeRaw: table) WHERE record_id IN (\(binds: Array(chunk)))").run()
+        }
+    }
+
+    /// New rows, in multi-row INSERTs of at most about 2,000 binds.
+    func insert(_ rows: [(id: UUID, values: RecordValues)]) async throws {
+        guard !rows.isEmpty else { return }
+        let names = (["record_id"] + fields.map { SQLDialectQuoting.quote(Self.column($0.key)) }).joined(separator: ", ")
+        let perStatement = max(1, 2000 / (fields.count + 1))
+        var start = 0
+        while start < rows.count {
+            let part = rows[start..<min(rows.count, start + perStatement)]
+            start += part.count
+            var query: SQLQueryString = "INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: names)) VALUES "
+            for (i, row) in part.enumerated() {
+                query.appendLiteral(i == 0 ? "(" : ", (")
+                query.appendInterpolation(bind: row.id)
+                for f in fields {
+                    query.appendLiteral(", ")
+                    query.appendInterpolation(cell(f, row.values[f.key]))
+                }
+                query.appendLiteral(")")
+            }
+            try await sql.raw(query).run()
+        }
+    }
+
+    /// New rows streamed with PostgreSQL's COPY.
+    func copy(_ rows: [(id: UUID, values: RecordValues)], with copy: PostgresCopy) async throws {
+        try await copy.copy(into: table, columns: ["record_id"] + fields.map { Self.column($0.key) }, count: rows.count) { i, line in
+            line.field(rows[i].id.uuidString)
+            for f in fields { line.field(Self.copyText(f, rows[i].values[f.key])) }
+        }
+    }
+
+    /// A value as its column holds it: numbers as numbers (PostgreSQL's NUMERIC from the exact
+    /// decimal text), the rest as `FieldValue.text`; absent values are NULL.
+    func cell(_ field: FieldDefinition, _ value: FieldValue?) -> SQLQueryString {
+        guard let value, !value.isNull else { return "NULL" }
+        switch (Self.kind(field.type), value) {
+        case (.integer, .integer(let n)): return "\(bind: n)"
+        case (.decimal, .decimal(let d)):
+            return isPostgres ? "CAST(\(bind: d.description) AS NUMERIC)" : "\(bind: NSDecimalNumber(decimal: d).doubleValue)"
+        case (.decimal, .integer(let n)): return isPostgres ? "CAST(\(bind: String(n)) AS NUMERIC)" : "\(bind: Double(n))"
+        default: return "\(bind: value.text)"
+        }
+    }
+
+    /// The text a cell is written as by PostgreSQL's COPY (text format): numbers as their exact
+    /// digits, the rest as `FieldValue.text`, nil for NULL.
+    static func copyText(_ field: FieldDefinition, _ value: FieldValue?) -> String? {
+        guard let value, !value.isNull else { return nil }
+        switch (kind(field.type), value) {
+        case (.integer, .integer(let n)): return String(n)
+        case (.decimal, .decimal(let d)): return d.description
+        case (.decimal, .integer(let n)): return String(n)
+        default: return value.text
+        }
+    }
+
+    // MARK: Reading
+
+    struct Group: Sendable { let group: String?; let count: Int; let sum: Double? }
+
+    /// Count (and sum) of the live records per value of `group`.
+    func groups(by group: FieldDefinition, sum: FieldDefinition?) async throws -> [Group] {
+        let g = SQLDialectQuoting.quote(Self.column(group.key))
+        let sumExpr = sum.map { s in
+            let c = SQLDialectQuoting.quote(Self.column(s.key))
+            return isPostgres ? "sum(\(c))::float8" : "CAST(sum(\(c)) AS REAL)"
+        } ?? "NULL"
+        let groupText = isPostgres ? "\(g)::text" : "CAST(\(g) AS TEXT)"
+        struct Row: Decodable { let g: String?; let n: Int; let s: Double? }
+        let rows = try await sql.raw("""
+            SELECT \(unsafeRaw: groupText) AS g, count(*) AS n, \(unsafeRaw: sumExpr) AS s FROM \(unsafeRaw: table)
+            GROUP BY \(unsafeRaw: g) ORDER BY 2 DESC, 1
+            """).all(decoding: Row.self)
+        return rows.map { Group(group: $0.g, count: $0.n, sum: sum == nil ? nil : ($0.s ?? 0)) }
+    }
+}
+
+/// Double-quoted SQL identifiers, for names this code builds itself from checked keys.
+enum SQLDialectQuoting {
+    static func quote(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+}
