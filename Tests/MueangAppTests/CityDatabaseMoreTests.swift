@@ -104,6 +104,30 @@ struct CityDatabaseMoreTests {
         }
     }
 
+    @Test("A reference field must point at a dataset of the same municipality", arguments: Engine.available)
+    func referenceTargets(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let api = try await Browser.withToken(app, "nongki", .admin)
+            func design(_ target: String, slug: String = "visits") -> String {
+                #"{"slug": "\#(slug)", "title": {"th": "เยี่ยมบ้าน", "en": "Visits"}, "fields": [{"key": "home", "type": "reference", "reference": "\#(target)"}]}"#
+            }
+            // Hat Yai's business register is another municipality's: not a target here.
+            for target in ["nope", "businesses"] {
+                let refused = try await API.send(api, .POST, "/api/v1/t/nongki/datasets", json: design(target))
+                #expect(refused.status.code >= 400 && refused.status.code < 500)
+                let error = try API.json(refused)["error"] as? [String: String]
+                #expect(error?["th"]?.contains(target) == true && error?["en"]?.contains(target) == true)
+            }
+            #expect(try await api.get("/api/v1/t/nongki/datasets/visits").status == .notFound)
+            #expect(try await API.send(api, .POST, "/api/v1/t/nongki/datasets", json: design("households")).status == .created)
+            #expect(try await API.send(api, .POST, "/api/v1/t/nongki/datasets", json: design("tree", slug: "tree")).status == .created)
+            let changed = try await API.send(api, .PUT, "/api/v1/t/nongki/datasets/visits/fields", json: #"{"fields": [{"key": "home", "type": "reference", "reference": "businesses"}]}"#)
+            #expect(changed.status.code >= 400 && changed.status.code < 500)
+            let fields = try API.json(try await api.get("/api/v1/t/nongki/datasets/visits"))["fields"] as? [[String: Any]]
+            #expect(fields?.first?["reference"] as? String == "households")
+        }
+    }
+
     @Test("Purging the trash is the admin's, logged, and final", arguments: Engine.available)
     func purge(engine: Engine) async throws {
         try await TestApp.with(engine) { app in

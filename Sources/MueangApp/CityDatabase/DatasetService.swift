@@ -64,6 +64,7 @@ struct DatasetService: Sendable {
             throw AppError.invalid(th: problem.message.th, en: problem.message.en)
         }
         guard !n.fields.isEmpty else { throw AppError.invalid(th: "ต้องมีอย่างน้อยหนึ่งช่อง", en: "A dataset needs at least one field.") }
+        try await checkReferenceTargets(n.fields, own: n.slug)
         if try await scope.query(Dataset.self).filter(\.$slug == n.slug).first() != nil {
             throw AppError(.conflict, th: "มีชุดข้อมูล \(n.slug) แล้ว", en: "A dataset \(n.slug) already exists.")
         }
@@ -86,6 +87,17 @@ struct DatasetService: Sendable {
         return d
     }
 
+    /// Every reference field points at a dataset of this tenant (or at its own dataset).
+    func checkReferenceTargets(_ fields: [FieldDefinition], own: String) async throws {
+        for f in fields where f.type == .reference && !f.archived {
+            guard let target = f.reference, !target.isEmpty else { continue }   // the schema's own check names this
+            if target != own, try await scope.query(Dataset.self).filter(\.$slug == target).first() == nil {
+                throw AppError.invalid(th: "ช่อง \(f.key) อ้างถึงชุดข้อมูล \(target) ซึ่งไม่มีในเทศบาลนี้",
+                                       en: "Field \(f.key) refers to dataset \(target), which does not exist in this municipality.")
+            }
+        }
+    }
+
     enum SchemaChangeOutcome: Sendable {
         case changed(DatasetSchema, summary: String)
         /// Values some records hold that the new types cannot take; nothing was changed.
@@ -99,6 +111,7 @@ struct DatasetService: Sendable {
         let schema = try Self.schema(of: d)
         let evolution = SchemaEvolution(old: schema, new: DatasetSchema(fields: fields), renames: renames)
         if let problem = evolution.problems.first { throw AppError.invalid(th: problem.message.th, en: problem.message.en) }
+        try await checkReferenceTargets(fields, own: d.slug)
         let records = try await scope.query(DatasetRecord.self).filter(\.$datasetID == (try d.requireID())).all()
         let decoded = try records.map { (id: try $0.requireID(), values: try Self.values($0, schema)) }
         let blockers = evolution.unconvertibleRecords(decoded)
