@@ -3,6 +3,7 @@ import Testing
 import Vapor
 import Fluent
 @testable import MueangApp
+import Datasets
 
 @Suite("City database: aggregates, purge, schema changes, recovery")
 struct CityDatabaseMoreTests {
@@ -126,6 +127,35 @@ struct CityDatabaseMoreTests {
             let fields = try API.json(try await api.get("/api/v1/t/nongki/datasets/visits"))["fields"] as? [[String: Any]]
             #expect(fields?.first?["reference"] as? String == "households")
         }
+    }
+
+    @Test("The import's field-by-field plan gives the same values, JSON and search text as the full functions")
+    func importPlanAgrees() throws {
+        let schema = DatasetSchema(fields: [
+            FieldDefinition(key: "code", type: .text), FieldDefinition(key: "owner", type: .text),
+            FieldDefinition(key: "households", type: .integer), FieldDefinition(key: "income", type: .decimal),
+            FieldDefinition(key: "zone", type: .choice, choices: ["ก", "ข"]), FieldDefinition(key: "surveyed", type: .date),
+            FieldDefinition(key: "note", type: .longText),
+        ])
+        let mapping: [String?] = ["code", "owner", "households", "income", "zone", "surveyed", "note"]
+        let plan = try #require(ImportService.FastPlan(schema: schema, mapping: mapping))
+        let rows: [[String]] = [
+            ["R0000001", "บุญมี ชัยมงคล", "4", "14840.41", "ก", "2021-02-22", "108/1 หมู่ 10, ถนนมิตรภาพ"],
+            ["R2", "Mr. \"Quoted\" Back\\slash", "๑๒", "1,234.50", "ข", "๑๕/๖/๒๕๖๗", "line\nbreak"],
+            ["R3", " spaced  out ", "-0", "0.10", "ก", "15 มี.ค. 2569", ""],
+            ["R4", "ABC", "1000000", "99999999.99", "ข", "2024-01-01", "e\u{301}"],
+        ]
+        var cache = ImportService.FieldCaches()
+        let prepared = rows.enumerated().map { i, cells in
+            var texts: [String: String] = [:]
+            for (c, key) in mapping.enumerated() { texts[key!] = cells[c] }
+            return plan.prepare(i + 2, cells, texts, &cache)
+        }
+        #expect(prepared.allSatisfy { $0.errors.isEmpty })
+        #expect(ImportService.agrees(prepared[...], validator: RecordValidator(schema: schema), schema: schema))
+        // The quick JSON is really the one used for plain values.
+        #expect(ImportService.FastPlan.quickJSON(.decimal(Decimal(string: "14840.41")!)) == "14840.41")
+        #expect(ImportService.FastPlan.quickJSON(.text("a\"b")) == nil)
     }
 
     @Test("Purging the trash is the admin's, logged, and final", arguments: Engine.available)
