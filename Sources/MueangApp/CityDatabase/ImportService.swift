@@ -83,8 +83,16 @@ struct ImportService: Sendable {
         let did = try d.requireID()
         let actor = service.actor
         let uniqueFields = validator.uniqueFields
+        let hasReferences = schema.activeFields.contains { $0.type == .reference || $0.type == .village }
 
         return try await service.scope.transaction { tx in
+            if let sql = tx.db as? any SQLDatabase, !JSONPath.isPostgres(sql) {
+                // A large import dirties far more pages than SQLite's default 2 MB cache holds,
+                // and its statement journals go to temporary files: keep both in memory (the
+                // cache bounded at 64 MB for this connection).
+                try await sql.raw("PRAGMA cache_size = -65536").run()
+                try await sql.raw("PRAGMA temp_store = MEMORY").run()
+            }
             var result = ImportResult()
             let writer = DatasetService(scope: tx, actor: actor)
             // Keys already used in the dataset, and those this file adds, for unique checks in memory.
@@ -164,7 +172,7 @@ struct ImportService: Sendable {
                                 }
                             }
                         }
-                        if errors.isEmpty {
+                        if errors.isEmpty && hasReferences {
                             let refs = validator.references(in: validation.values)
                             if !refs.isEmpty {
                                 try await settle()
