@@ -158,6 +158,34 @@ struct CityDatabaseMoreTests {
         #expect(ImportService.FastPlan.quickJSON(.text("a\"b")) == nil)
     }
 
+    @Test("A record written against fields that were just changed is refused with 409, and nothing is written", arguments: Engine.available)
+    func staleFields(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let api = try await Browser.withToken(app, "nongki", .admin)
+            _ = try await API.send(api, .POST, "/api/v1/t/nongki/datasets", json: #"{"slug": "notes", "title": {"th": "บันทึก", "en": "Notes"}, "fields": [{"key": "name", "type": "text"}]}"#)
+            let tenant = try await PlatformService(db: app.db, passwordCost: 4).tenant(slug: "nongki")
+            let service = DatasetService(scope: TenantScope(tenantID: try tenant.requireID(), db: app.db), actor: "test")
+            let stale = try await service.dataset("notes")
+            let kept = try await service.createRecord(stale, .text(["name": "ก่อน"]))
+            let renamed = try await API.send(api, .PUT, "/api/v1/t/nongki/datasets/notes/fields", json: #"{"fields": [{"key": "title", "type": "text"}], "renames": {"name": "title"}}"#)
+            #expect(renamed.status == .ok, "\(renamed.body)")
+            for write in [{ _ = try await service.createRecord(stale, .text(["name": "หลัง"])) },
+                          { _ = try await service.updateRecord(stale, kept, .text(["name": "แก้"])) }] as [@Sendable () async throws -> Void] {
+                do {
+                    try await write()
+                    Issue.record("a write with the old fields went through")
+                } catch let error as AppError {
+                    #expect(error.status == .conflict && !error.message.th.isEmpty)
+                }
+            }
+            let records = try API.json(try await api.get("/api/v1/t/nongki/datasets/notes/records"))
+            #expect(records["total"] as? Int == 1)
+            #expect(((records["items"] as? [[String: Any]])?.first?["values"] as? [String: Any])?["title"] as? String == "ก่อน")
+            let groups = try API.json(try await api.get("/api/v1/t/nongki/datasets/notes/aggregate?group=title"))["items"] as? [[String: Any]]
+            #expect(groups?.count == 1 && groups?.first?["group"] as? String == "ก่อน" && groups?.first?["count"] as? Int == 1)
+        }
+    }
+
     @Test("Purging the trash is the admin's, logged, and final", arguments: Engine.available)
     func purge(engine: Engine) async throws {
         try await TestApp.with(engine) { app in

@@ -87,6 +87,24 @@ struct DatasetService: Sendable {
         return d
     }
 
+    /// Inside a write transaction: checks that the dataset's fields are still the ones `d` was
+    /// read with, and holds them until the transaction ends (on PostgreSQL a row lock, shared by
+    /// record writes, exclusive for a schema change; SQLite has one writer at a time anyway).
+    /// A record is then never written against fields, or typed columns, that a concurrent
+    /// schema change has just replaced: the late writer gets a 409 to reload, not a 500.
+    static func holdFields(of d: Dataset, on db: any Database, forSchemaChange: Bool = false) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        let lock: SQLQueryString = JSONPath.isPostgres(sql) ? (forSchemaChange ? " FOR UPDATE" : " FOR SHARE") : ""
+        struct Row: Decodable { let fields_json: String }
+        guard let row = try await sql.raw("SELECT fields_json FROM datasets WHERE id = \(bind: try d.requireID())\(lock)").first(decoding: Row.self) else {
+            throw AppError.notFound
+        }
+        guard row.fields_json == d.fieldsJSON else {
+            throw AppError(.conflict, th: "ช่องของชุดข้อมูลนี้เพิ่งถูกเปลี่ยน โปรดโหลดหน้าใหม่แล้วลองอีกครั้ง",
+                           en: "This dataset's fields were just changed; reload and try again.")
+        }
+    }
+
     /// Every reference field points at a dataset of this tenant (or at its own dataset).
     func checkReferenceTargets(_ fields: [FieldDefinition], own: String) async throws {
         for f in fields where f.type == .reference && !f.archived {
@@ -120,6 +138,7 @@ struct DatasetService: Sendable {
         let fieldsJSON = try Self.encodeFields(newSchema.fields)
         let moves = !evolution.renamed.isEmpty || !evolution.needsNoConversion
         try await scope.transaction { tx in
+            try await Self.holdFields(of: d, on: tx.db, forSchemaChange: true)
             let writer = DatasetService(scope: tx, actor: actor, syncColumns: false)
             d.fieldsJSON = fieldsJSON
             d.updatedAt = Date()
@@ -273,6 +292,7 @@ struct DatasetService: Sendable {
         r.datasetID = try d.requireID(); r.version = 1; r.valuesJSON = try Self.encode(validation.values, schema)
         r.searchText = Self.searchText(validation.values); r.createdAt = now; r.updatedAt = now; r.updatedBy = actor
         try await scope.transaction { tx in
+            try await Self.holdFields(of: d, on: tx.db)
             try await tx.create(r)
             try await writeKeys(d, schema, validation.values, recordID: try r.requireID(), db: tx)
             try await appendVersion(r, action: "create", db: tx, at: now)
@@ -299,6 +319,7 @@ struct DatasetService: Sendable {
         r.deletedAt = deleted ? (r.deletedAt ?? at) : nil
         r.updatedAt = at; r.updatedBy = actor
         try await scope.transaction { tx in
+            try await Self.holdFields(of: d, on: tx.db)
             try await r.update(on: tx.db)
             if deleted {
                 try await tx.query(RecordKey.self).filter(\.$recordID == r.requireID()).delete()

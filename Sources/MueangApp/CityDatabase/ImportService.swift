@@ -93,6 +93,7 @@ struct ImportService: Sendable {
                 try await sql.raw("PRAGMA cache_size = -65536").run()
                 try await sql.raw("PRAGMA temp_store = MEMORY").run()
             }
+            try await DatasetService.holdFields(of: d, on: tx.db)
             var result = ImportResult()
             let writer = DatasetService(scope: tx, actor: actor)
             // Keys already used in the dataset, and those this file adds, for unique checks in memory.
