@@ -25,9 +25,11 @@ struct ValueColumns: Sendable {
     var table: String { Self.tablePrefix + datasetID.uuidString.lowercased().replacingOccurrences(of: "-", with: "") }
     var isPostgres: Bool { JSONPath.isPostgres(sql) }
 
-    /// Field keys are `[a-z][a-z0-9_]*` (checked by the schema); the prefix keeps them clear of
-    /// SQL keywords and of `record_id`.
-    static func column(_ key: String) -> String { "f_" + key }
+    /// Columns are named by the field's position (`c0`, `c1`, ...), not its key: a key may be as
+    /// long as an identifier may be, and the table is rebuilt whenever the fields change.
+    var columns: [String] { fields.indices.map { "c\($0)" } }
+
+    func column(_ key: String) -> String? { fields.firstIndex { $0.key == key }.map { "c\($0)" } }
 
     enum Kind { case integer, decimal, text }
     static func kind(_ type: FieldType) -> Kind {
@@ -50,7 +52,7 @@ struct ValueColumns: Sendable {
 
     func create() async throws {
         var columns = ["record_id \(isPostgres ? "UUID" : "BLOB") PRIMARY KEY"]
-        for f in fields { columns.append("\(SQLDialectQuoting.quote(Self.column(f.key))) \(sqlType(Self.kind(f.type)))") }
+        for (name, f) in zip(self.columns, fields) { columns.append("\(name) \(sqlType(Self.kind(f.type)))") }
         try await sql.raw("CREATE TABLE \(unsafeRaw: table) (\(unsafeRaw: columns.joined(separator: ", ")))").run()
     }
 
@@ -114,7 +116,7 @@ struct ValueColumns: Sendable {
     /// New rows, in multi-row INSERTs of at most about 2,000 binds.
     func insert(_ rows: [(id: UUID, values: RecordValues)]) async throws {
         guard !rows.isEmpty else { return }
-        let names = (["record_id"] + fields.map { SQLDialectQuoting.quote(Self.column($0.key)) }).joined(separator: ", ")
+        let names = (["record_id"] + columns).joined(separator: ", ")
         let perStatement = max(1, 2000 / (fields.count + 1))
         var start = 0
         while start < rows.count {
@@ -136,7 +138,7 @@ struct ValueColumns: Sendable {
 
     /// New rows streamed with PostgreSQL's COPY.
     func copy(_ rows: [(id: UUID, values: RecordValues)], with copy: PostgresCopy) async throws {
-        try await copy.copy(into: table, columns: ["record_id"] + fields.map { Self.column($0.key) }, count: rows.count) { i, line in
+        try await copy.copy(into: table, columns: ["record_id"] + columns, count: rows.count) { i, line in
             line.field(rows[i].id.uuidString)
             for f in fields { line.field(Self.copyText(f, rows[i].values[f.key])) }
         }
@@ -173,11 +175,8 @@ struct ValueColumns: Sendable {
 
     /// Count (and sum) of the live records per value of `group`.
     func groups(by group: FieldDefinition, sum: FieldDefinition?) async throws -> [Group] {
-        let g = SQLDialectQuoting.quote(Self.column(group.key))
-        let sumExpr = sum.map { s in
-            let c = SQLDialectQuoting.quote(Self.column(s.key))
-            return isPostgres ? "sum(\(c))::float8" : "CAST(sum(\(c)) AS REAL)"
-        } ?? "NULL"
+        guard let g = column(group.key) else { return [] }
+        let sumExpr = sum.flatMap { column($0.key) }.map { c in isPostgres ? "sum(\(c))::float8" : "CAST(sum(\(c)) AS REAL)" } ?? "NULL"
         let groupText = isPostgres ? "\(g)::text" : "CAST(\(g) AS TEXT)"
         struct Row: Decodable { let g: String?; let n: Int; let s: Double? }
         let rows = try await sql.raw("""
@@ -186,9 +185,4 @@ struct ValueColumns: Sendable {
             """).all(decoding: Row.self)
         return rows.map { Group(group: $0.g, count: $0.n, sum: sum == nil ? nil : ($0.s ?? 0)) }
     }
-}
-
-/// Double-quoted SQL identifiers, for names this code builds itself from checked keys.
-enum SQLDialectQuoting {
-    static func quote(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
 }

@@ -209,3 +209,11 @@ struct M0006ValueColumns: AsyncMigration {
         try await sql.raw("CREATE INDEX IF NOT EXISTS record_versions_record ON record_versions (record_id, version)").run()
     }
 }
+
+/// The typed columns again, now named by position: databases migrated by the first version
+/// of 0006 have tables with columns named after the field keys.
+struct M0007ValueColumnsByPosition: AsyncMigration {
+    var name: String { "0007_value_columns_by_position" }
+    func prepare(on db: any Database) async throws { try await ValueColumns.rebuildAll(on: db) }
+    func revert(on db: any Database) async throws {}
+}
