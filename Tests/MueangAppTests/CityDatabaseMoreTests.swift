@@ -156,6 +156,15 @@ struct CityDatabaseMoreTests {
         // The quick JSON is really the one used for plain values.
         #expect(ImportService.FastPlan.quickJSON(.decimal(Decimal(string: "14840.41")!)) == "14840.41")
         #expect(ImportService.FastPlan.quickJSON(.text("a\"b")) == nil)
+        // The typed columns' texts made by the plan are the ones ValueColumns would make.
+        let active = schema.activeFields
+        for p in prepared {
+            #expect(p.columnTexts == active.map { ValueColumns.copyText($0, p.values[$0.key]) })
+        }
+        for _ in 0..<100 {
+            let id = UUID.timeOrdered()
+            #expect(PostgresCopy.hex(id) == id.uuidString.lowercased().replacingOccurrences(of: "-", with: ""))
+        }
     }
 
     @Test("A record written against fields that were just changed is refused with 409, and nothing is written", arguments: Engine.available)

@@ -196,7 +196,8 @@ struct ImportService: Sendable {
                             for key in uniqueFields {
                                 if let v = validation.values[key], !v.isNull { used[key]?[SearchText.compactKey(v.text)] = id }
                             }
-                            batch.append(NewRow(id: id, versionID: .timeOrdered(at: now), json: try p.encoded.get(), search: p.search, values: validation.values))
+                            batch.append(NewRow(id: id, versionID: .timeOrdered(at: now), json: try p.encoded.get(), search: p.search, values: validation.values,
+                                               columnTexts: p.columnTexts))
                             result.imported += 1
                             if batch.count >= bulk.batchSize { try await flush() }
                         }
@@ -244,6 +245,8 @@ struct ImportService: Sendable {
         let errors: [FieldError]
         let encoded: Result<String, any Error>
         let search: String
+        /// The typed columns' COPY texts (see `ValueColumns.copyText`), when the plan made them.
+        var columnTexts: [String?]? = nil
     }
 
     static func prepare(_ rows: [(number: Int, cells: [String])], mapping: [String?], validator: RecordValidator,
@@ -284,6 +287,7 @@ struct ImportService: Sendable {
         let errors: [FieldError]
         let json: String?
         let search: String?
+        var columnText: String? = nil
     }
 
     /// Per worker, per field: results of cell texts already seen. A field's validation depends
@@ -344,7 +348,8 @@ struct ImportService: Sendable {
             guard let value, !value.isNull, errors.isEmpty else { return CellResult(value: value, errors: errors, json: nil, search: nil) }
             let json = (quickJSON(value) ?? (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) }).map { "\"\(field.key)\":" + $0 }
             let text = value.text
-            return CellResult(value: value, errors: errors, json: json, search: Self.safeForParts(text) ? SearchText.normalize(text) : nil)
+            return CellResult(value: value, errors: errors, json: json, search: Self.safeForParts(text) ? SearchText.normalize(text) : nil,
+                              columnText: ValueColumns.copyText(field, value))
         }
 
         /// The encoder's JSON for the common values, written directly: strings with nothing to
@@ -423,11 +428,14 @@ struct ImportService: Sendable {
                 guard let part = r.search, !part.isEmpty else { safe = false; break }
                 parts.append(part)
             }
+            let columnTexts = results.map { $0?.columnText }
             if !safe {
                 return Prepared(number: number, texts: texts, values: values, errors: [],
-                                encoded: Result { try DatasetService.encode(values, schema) }, search: DatasetService.searchText(values))
+                                encoded: Result { try DatasetService.encode(values, schema) }, search: DatasetService.searchText(values),
+                                columnTexts: columnTexts)
             }
-            return Prepared(number: number, texts: texts, values: values, errors: [], encoded: .success(json), search: parts.joined(separator: " "))
+            return Prepared(number: number, texts: texts, values: values, errors: [], encoded: .success(json), search: parts.joined(separator: " "),
+                            columnTexts: columnTexts)
         }
     }
 
@@ -438,6 +446,7 @@ struct ImportService: Sendable {
         let json: String
         let search: String
         let values: RecordValues
+        let columnTexts: [String?]?
     }
 
     /// Stores new records and their version-1 rows in bulk, with the same column values the
@@ -460,7 +469,7 @@ struct ImportService: Sendable {
             try await writeRecords(rows)
             guard let columns else { return }
             if let copy = try await PostgresCopy.on(db) {
-                try await columns.copy(rows.map { ($0.id, $0.values) }, with: copy)
+                try await columns.copy(rows.map { ($0.id, $0.values, $0.columnTexts) }, with: copy)
             } else {
                 try await columns.insert(rows.map { ($0.id, $0.values) })
             }
@@ -472,16 +481,16 @@ struct ImportService: Sendable {
                 return
             }
             if let copy = try await PostgresCopy.on(db) {
-                let tenant = tenantID.uuidString, dataset = datasetID.uuidString, stamp = PostgresCopy.timestamp(at)
+                let tenant = PostgresCopy.hex(tenantID), dataset = PostgresCopy.hex(datasetID), stamp = PostgresCopy.timestamp(at)
                 try await copy.copy(into: DatasetRecord.schema, columns: ["id", "tenant_id", "dataset_id", "version", "values_json", "search_text", "created_at", "updated_at", "updated_by"],
                                     count: rows.count) { i, line in
                     let row = rows[i]
-                    for text in [row.id.uuidString, tenant, dataset, "1", row.json, row.search, stamp, stamp, actor] { line.field(text) }
+                    for text in [PostgresCopy.hex(row.id), tenant, dataset, "1", row.json, row.search, stamp, stamp, actor] { line.field(text) }
                 }
                 try await copy.copy(into: RecordVersion.schema, columns: ["id", "tenant_id", "dataset_id", "record_id", "version", "action", "values_json", "deleted", "actor", "at"],
                                     count: rows.count) { i, line in
                     let row = rows[i]
-                    for text in [row.versionID.uuidString, tenant, dataset, row.id.uuidString, "1", "import", row.json, "f", actor, stamp] { line.field(text) }
+                    for text in [PostgresCopy.hex(row.versionID), tenant, dataset, PostgresCopy.hex(row.id), "1", "import", row.json, "f", actor, stamp] { line.field(text) }
                 }
                 return
             }

@@ -68,6 +68,22 @@ struct PostgresCopy {
         }
     }
 
+    /// A UUID as 32 hex digits, which PostgreSQL's `uuid` input reads (quicker than `uuidString`).
+    static func hex(_ id: UUID) -> String {
+        let digits: StaticString = "0123456789abcdef"
+        return withUnsafeBytes(of: id.uuid) { bytes in
+            String(unsafeUninitializedCapacity: 32) { out in
+                digits.withUTF8Buffer { d in
+                    for (i, b) in bytes.enumerated() {
+                        out[2 * i] = d[Int(b >> 4)]
+                        out[2 * i + 1] = d[Int(b & 0x0F)]
+                    }
+                }
+                return 32
+            }
+        }
+    }
+
     /// A moment as PostgreSQL reads a `timestamptz`, to the microsecond, in UTC.
     static func timestamp(_ date: Date) -> String {
         let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())

@@ -137,10 +137,15 @@ struct ValueColumns: Sendable {
     }
 
     /// New rows streamed with PostgreSQL's COPY.
-    func copy(_ rows: [(id: UUID, values: RecordValues)], with copy: PostgresCopy) async throws {
+    /// `texts`, when given, are the rows' `copyText`s already made (by the import's plan).
+    func copy(_ rows: [(id: UUID, values: RecordValues, texts: [String?]?)], with copy: PostgresCopy) async throws {
         try await copy.copy(into: table, columns: ["record_id"] + columns, count: rows.count) { i, line in
-            line.field(rows[i].id.uuidString)
-            for f in fields { line.field(Self.copyText(f, rows[i].values[f.key])) }
+            line.field(PostgresCopy.hex(rows[i].id))
+            if let texts = rows[i].texts, texts.count == fields.count {
+                for text in texts { line.field(text) }
+            } else {
+                for f in fields { line.field(Self.copyText(f, rows[i].values[f.key])) }
+            }
         }
     }
 
