@@ -86,6 +86,53 @@ struct CityDatabaseAPITests {
     /// (11 − 7) mod 10 = 4.
     static let validID = "1103702021334"
 
+    @Test("An imported record's first version is its import: in its history, restorable, and the dataset's past", arguments: Engine.available)
+    func importedHistory(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let api = try await Self.setUp(app)
+            let imported = try await Self.send(api, .POST, Self.base + "/import?mode=valid_rows", body: ByteBuffer(string: "house_no,members\n7,2\n8,3\n"), type: "text/csv")
+            #expect(try Self.json(imported)["imported"] as? Int == 2, "\(imported.body)")
+            func record(_ house: String) async throws -> [String: Any] {
+                try #require((try Self.json(try await api.get(Self.base + "/records?house_no=\(house)"))["items"] as? [[String: Any]])?.first)
+            }
+            let id = try #require(try await record("7")["id"] as? String)
+            // The import wrote the records only; the first version is read from the record.
+            #expect(try await RecordVersion.query(on: app.db).filter(\.$recordID == UUID(uuidString: id)!).count() == 0)
+            func history() async throws -> [[String: Any]] {
+                try #require(try Self.json(try await api.get(Self.base + "/records/\(id)/history"))["items"] as? [[String: Any]])
+            }
+            let first = try await history()
+            #expect(first.map { $0["version"] as? Int } == [1])
+            #expect(first[0]["action"] as? String == "import" && first[0]["actor"] as? String == "admin" && first[0]["at"] != nil)
+            #expect((first[0]["values"] as? [String: Any])?["members"] as? Int == 2)
+
+            try await Task.sleep(for: .milliseconds(20))
+            let afterImport = ISO8601DateFormatter.withFraction.string(from: Date())
+            try await Task.sleep(for: .milliseconds(20))
+            #expect(try await Self.send(api, .PATCH, Self.base + "/records/\(id)", json: #"{"members": 5}"#).status == .ok)
+            let second = try await history()
+            #expect(second.map { $0["version"] as? Int } == [1, 2])
+            #expect(second.map { $0["action"] as? String } == ["import", "update"])
+            #expect(second.map { ($0["values"] as? [String: Any])?["members"] as? Int } == [2, 5])
+            #expect(second[0]["at"] as? String == first[0]["at"] as? String)
+
+            // Version 1 of a record still at version 1 can be restored too (a no-op version 2).
+            let otherID = try #require(try await record("8")["id"] as? String)
+            let same = try await Self.send(api, .POST, Self.base + "/records/\(otherID)/restore?version=1", json: nil)
+            #expect(same.status == .ok)
+            #expect(try Self.json(same)["version"] as? Int == 2)
+            #expect((try Self.json(same)["values"] as? [String: Any])?["members"] as? Int == 3)
+
+            // The dataset as it was just after the import: 7 back to 2 members; a later row trashed.
+            _ = try await Self.send(api, .POST, Self.base + "/import?mode=valid_rows", body: ByteBuffer(string: "house_no,members\n9,1\n"), type: "text/csv")
+            #expect(try await Self.send(api, .POST, Self.base + "/restore?at=\(Browser.escape(afterImport))", json: nil).status == .ok)
+            #expect((try await record("7")["values"] as? [String: Any])?["members"] as? Int == 2)
+            let live = try Self.json(try await api.get(Self.base + "/records"))
+            #expect(live["total"] as? Int == 2)
+            #expect(try Self.json(try await api.get(Self.base + "/trash"))["total"] as? Int == 1)
+        }
+    }
+
     @Test("History, restore of a version, trash and back", arguments: Engine.available)
     func history(engine: Engine) async throws {
         try await TestApp.with(engine) { app in

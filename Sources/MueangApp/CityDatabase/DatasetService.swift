@@ -313,6 +313,7 @@ struct DatasetService: Sendable {
 
     /// Writes a new version of `r` (values and trash state) with its keys and history.
     func save(_ d: Dataset, _ schema: DatasetSchema, _ r: DatasetRecord, values: RecordValues, deleted: Bool, action: String, at: Date = Date()) async throws -> DatasetRecord {
+        let first = r.version == 1 ? Self.firstVersion(of: r) : nil
         r.version += 1
         r.valuesJSON = try Self.encode(values, schema)
         r.searchText = Self.searchText(values)
@@ -320,6 +321,10 @@ struct DatasetService: Sendable {
         r.updatedAt = at; r.updatedBy = actor
         try await scope.transaction { tx in
             try await Self.holdFields(of: d, on: tx.db)
+            // An imported record's first version is written down before it changes.
+            if let first, try await tx.query(RecordVersion.self).filter(\.$recordID == r.requireID()).count() == 0 {
+                try await tx.create(first)
+            }
             try await r.update(on: tx.db)
             if deleted {
                 try await tx.query(RecordKey.self).filter(\.$recordID == r.requireID()).delete()
@@ -347,12 +352,24 @@ struct DatasetService: Sendable {
         return try await save(d, schema, r, values: values, deleted: false, action: "restore")
     }
 
+    /// A record imported in bulk keeps its first version in its own row until it first changes
+    /// (so an import writes one row per record, not two): that version. A record with no
+    /// version rows is always such a record, still at version 1.
+    static func firstVersion(of r: DatasetRecord) -> RecordVersion {
+        let v = RecordVersion()
+        v.tenantID = r.tenantID; v.datasetID = r.datasetID; v.recordID = r.id ?? UUID(); v.version = 1; v.action = "import"
+        v.valuesJSON = r.valuesJSON; v.deleted = r.deletedAt != nil; v.actor = r.updatedBy; v.at = r.createdAt
+        return v
+    }
+
     func history(_ r: DatasetRecord) async throws -> [RecordVersion] {
-        try await scope.query(RecordVersion.self).filter(\.$recordID == r.requireID()).sort(\.$version).all()
+        let rows = try await scope.query(RecordVersion.self).filter(\.$recordID == r.requireID()).sort(\.$version).all()
+        return rows.isEmpty && r.version == 1 ? [Self.firstVersion(of: r)] : rows
     }
 
     func restoreVersion(_ d: Dataset, _ r: DatasetRecord, version: Int) async throws -> DatasetRecord {
-        guard let old = try await scope.query(RecordVersion.self).filter(\.$recordID == r.requireID()).filter(\.$version == version).first() else {
+        guard let old = try await scope.query(RecordVersion.self).filter(\.$recordID == r.requireID()).filter(\.$version == version).first()
+                ?? (version == 1 && r.version == 1 ? Self.firstVersion(of: r) : nil) else {
             throw AppError.notFound
         }
         let schema = try Self.schema(of: d)
@@ -378,7 +395,9 @@ struct DatasetService: Sendable {
             var changed = 0
             for r in records {
                 let id = try r.requireID()
-                let target = stateAt[id]
+                var target = stateAt[id]
+                // Still at its first version: that version, if the record existed then.
+                if target == nil, r.version == 1, r.createdAt <= moment { target = Self.firstVersion(of: r) }
                 let shouldBeDeleted = target?.deleted ?? true
                 let targetJSON = target?.valuesJSON ?? r.valuesJSON
                 if shouldBeDeleted == (r.deletedAt != nil) && targetJSON == r.valuesJSON { continue }

@@ -196,7 +196,7 @@ struct ImportService: Sendable {
                             for key in uniqueFields {
                                 if let v = validation.values[key], !v.isNull { used[key]?[SearchText.compactKey(v.text)] = id }
                             }
-                            batch.append(NewRow(id: id, versionID: .timeOrdered(at: now), json: try p.encoded.get(), search: p.search, values: validation.values,
+                            batch.append(NewRow(id: id, json: try p.encoded.get(), search: p.search, values: validation.values,
                                                columnTexts: p.columnTexts))
                             result.imported += 1
                             if batch.count >= bulk.batchSize { try await flush() }
@@ -439,20 +439,19 @@ struct ImportService: Sendable {
         }
     }
 
-    /// A new record of the import, ready to store with its first version.
+    /// A new record of the import, ready to store.
     struct NewRow: Sendable {
         let id: UUID
-        let versionID: UUID
         let json: String
         let search: String
         let values: RecordValues
         let columnTexts: [String?]?
     }
 
-    /// Stores new records and their version-1 rows in bulk, with the same column values the
-    /// models would write (`DatasetRecord`, `RecordVersion`), through SQL binds rather than one
-    /// model at a time: on PostgreSQL streamed with COPY, on SQLite
-    /// multi-row INSERTs.
+    /// Stores new records in bulk, with the same column values the model would write
+    /// (`DatasetRecord`), through SQL rather than one model at a time: on PostgreSQL streamed
+    /// with COPY, on SQLite multi-row INSERTs. Their first version is the record itself until
+    /// it first changes (`DatasetService.firstVersion`), so no version rows are written here.
     struct BulkWriter: Sendable {
         let db: any Database
         let tenantID: UUID
@@ -477,7 +476,15 @@ struct ImportService: Sendable {
 
         func writeRecords(_ rows: [NewRow]) async throws {
             guard let sql = db as? any SQLDatabase else {
-                try await fluentWrite(rows)
+                var records: [DatasetRecord] = []
+                for row in rows {
+                    let r = DatasetRecord()
+                    r.id = row.id; r.tenantID = tenantID; r.datasetID = datasetID; r.version = 1
+                    r.valuesJSON = row.json; r.searchText = row.search
+                    r.createdAt = at; r.updatedAt = at; r.updatedBy = actor
+                    records.append(r)
+                }
+                try await records.create(on: db)
                 return
             }
             if let copy = try await PostgresCopy.on(db) {
@@ -487,11 +494,6 @@ struct ImportService: Sendable {
                     let row = rows[i]
                     for text in [PostgresCopy.hex(row.id), tenant, dataset, "1", row.json, row.search, stamp, stamp, actor] { line.field(text) }
                 }
-                try await copy.copy(into: RecordVersion.schema, columns: ["id", "tenant_id", "dataset_id", "record_id", "version", "action", "values_json", "deleted", "actor", "at"],
-                                    count: rows.count) { i, line in
-                    let row = rows[i]
-                    for text in [PostgresCopy.hex(row.versionID), tenant, dataset, PostgresCopy.hex(row.id), "1", "import", row.json, "f", actor, stamp] { line.field(text) }
-                }
                 return
             }
             // SQLite: at most 200 rows (about 2,000 binds) per statement.
@@ -500,37 +502,13 @@ struct ImportService: Sendable {
                 let part = rows[start..<min(rows.count, start + 200)]
                 start += part.count
                 var records: SQLQueryString = "INSERT INTO dataset_records (id, tenant_id, dataset_id, version, values_json, search_text, created_at, updated_at, updated_by) VALUES "
-                var versions: SQLQueryString = "INSERT INTO record_versions (id, tenant_id, dataset_id, record_id, version, action, values_json, deleted, actor, at) VALUES "
                 for (i, row) in part.enumerated() {
-                    if i > 0 { records.appendLiteral(", "); versions.appendLiteral(", ") }
-                    records.appendLiteral("(")
+                    records.appendLiteral(i == 0 ? "(" : ", (")
                     records.appendInterpolation(binds: [row.id, tenantID, datasetID, 1, row.json, row.search, at, at, actor])
                     records.appendLiteral(")")
-                    versions.appendLiteral("(")
-                    versions.appendInterpolation(binds: [row.versionID, tenantID, datasetID, row.id, 1, "import", row.json, false, actor, at])
-                    versions.appendLiteral(")")
                 }
                 try await sql.raw(records).run()
-                try await sql.raw(versions).run()
             }
-        }
-
-        /// The models, for a database without SQL.
-        func fluentWrite(_ rows: [NewRow]) async throws {
-            var records: [DatasetRecord] = [], versions: [RecordVersion] = []
-            for row in rows {
-                let r = DatasetRecord()
-                r.id = row.id; r.tenantID = tenantID; r.datasetID = datasetID; r.version = 1
-                r.valuesJSON = row.json; r.searchText = row.search
-                r.createdAt = at; r.updatedAt = at; r.updatedBy = actor
-                records.append(r)
-                let v = RecordVersion()
-                v.id = row.versionID; v.tenantID = tenantID; v.datasetID = datasetID; v.recordID = row.id; v.version = 1; v.action = "import"
-                v.valuesJSON = row.json; v.deleted = false; v.actor = actor; v.at = at
-                versions.append(v)
-            }
-            try await records.create(on: db)
-            try await versions.create(on: db)
         }
     }
 
