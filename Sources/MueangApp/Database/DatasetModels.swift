@@ -44,6 +44,8 @@ public final class DatasetRecord: Model, @unchecked Sendable {
 
 /// One state of a record: the values after a change, who made it and when. Version 1 is the
 /// creation; a delete or restore from the trash is a version too, so the past can be rebuilt.
+/// A record imported in bulk has no row here until it first changes: its version 1 is the
+/// record itself (`DatasetService.firstVersion`), written down just before that change.
 public final class RecordVersion: Model, @unchecked Sendable {
     public static let schema = "record_versions"
     @ID(key: .id) public var id: UUID?
