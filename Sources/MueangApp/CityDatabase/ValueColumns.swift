@@ -149,28 +149,38 @@ struct ValueColumns: Sendable {
         }
     }
 
-    /// A value as its column holds it: numbers as numbers (PostgreSQL's NUMERIC from the exact
-    /// decimal text), the rest as `FieldValue.text`; absent values are NULL.
+    /// A value as its column holds it: numbers as numbers, the rest as `FieldValue.text`; nil
+    /// for an absent value (NULL).
+    enum Stored { case integer(Int64), decimal(Decimal), text(String) }
+
+    static func stored(_ field: FieldDefinition, _ value: FieldValue?) -> Stored? {
+        guard let value, !value.isNull else { return nil }
+        switch (kind(field.type), value) {
+        case (.integer, .integer(let n)): return .integer(n)
+        case (.decimal, .decimal(let d)): return .decimal(d)
+        case (.decimal, .integer(let n)): return .decimal(Decimal(n))
+        default: return .text(value.text)
+        }
+    }
+
+    /// The value bound for an INSERT (PostgreSQL's NUMERIC from the exact decimal text).
     func cell(_ field: FieldDefinition, _ value: FieldValue?) -> SQLQueryString {
-        guard let value, !value.isNull else { return "NULL" }
-        switch (Self.kind(field.type), value) {
-        case (.integer, .integer(let n)): return "\(bind: n)"
-        case (.decimal, .decimal(let d)):
-            return isPostgres ? "CAST(\(bind: d.description) AS NUMERIC)" : "\(bind: NSDecimalNumber(decimal: d).doubleValue)"
-        case (.decimal, .integer(let n)): return isPostgres ? "CAST(\(bind: String(n)) AS NUMERIC)" : "\(bind: Double(n))"
-        default: return "\(bind: value.text)"
+        switch Self.stored(field, value) {
+        case nil: return "NULL"
+        case .integer(let n): return "\(bind: n)"
+        case .decimal(let d): return isPostgres ? "CAST(\(bind: d.description) AS NUMERIC)" : "\(bind: NSDecimalNumber(decimal: d).doubleValue)"
+        case .text(let s): return "\(bind: s)"
         }
     }
 
     /// The text a cell is written as by PostgreSQL's COPY (text format): numbers as their exact
-    /// digits, the rest as `FieldValue.text`, nil for NULL.
+    /// digits, nil for NULL.
     static func copyText(_ field: FieldDefinition, _ value: FieldValue?) -> String? {
-        guard let value, !value.isNull else { return nil }
-        switch (kind(field.type), value) {
-        case (.integer, .integer(let n)): return String(n)
-        case (.decimal, .decimal(let d)): return d.description
-        case (.decimal, .integer(let n)): return String(n)
-        default: return value.text
+        switch stored(field, value) {
+        case nil: nil
+        case .integer(let n): String(n)
+        case .decimal(let d): d.description
+        case .text(let s): s
         }
     }
 
