@@ -192,30 +192,32 @@ struct M0003Datasets: AsyncMigration {
     }
 }
 
-/// Typed columns for every existing dataset (see `ValueColumns`), and one index fewer: the
-/// unique constraint on (record_id, version) already is that index.
+/// One index fewer: the unique constraint on (record_id, version) already is that index.
+/// (An earlier build of this migration also built the typed columns; 0007 builds them now.)
 struct M0006ValueColumns: AsyncMigration {
     var name: String { "0006_value_columns" }
 
     func prepare(on db: any Database) async throws {
         guard let sql = db as? any SQLDatabase else { return }
         try await sql.raw("DROP INDEX IF EXISTS record_versions_record").run()
-        try await ValueColumns.rebuildAll(on: db)
     }
 
     func revert(on db: any Database) async throws {
         guard let sql = db as? any SQLDatabase else { return }
-        for d in try await Dataset.query(on: db).all() {
-            try await ValueColumns(db, datasetID: try d.requireID(), schema: try DatasetService.schema(of: d))?.drop()
-        }
         try await sql.raw("CREATE INDEX IF NOT EXISTS record_versions_record ON record_versions (record_id, version)").run()
     }
 }
 
-/// The typed columns again, now named by position: databases migrated by the first version
-/// of 0006 have tables with columns named after the field keys.
+/// The typed columns (see `ValueColumns`) of every existing dataset, named by position; on a
+/// database migrated by the earlier 0006, this replaces its tables named after field keys.
 struct M0007ValueColumnsByPosition: AsyncMigration {
     var name: String { "0007_value_columns_by_position" }
+
     func prepare(on db: any Database) async throws { try await ValueColumns.rebuildAll(on: db) }
-    func revert(on db: any Database) async throws {}
+
+    func revert(on db: any Database) async throws {
+        for d in try await Dataset.query(on: db).all() {
+            try await ValueColumns(db, datasetID: try d.requireID(), schema: try DatasetService.schema(of: d))?.drop()
+        }
+    }
 }
