@@ -13,6 +13,9 @@ struct DatasetService: Sendable {
     /// Whether record writes also update the dataset's typed columns (a schema change turns
     /// this off and rebuilds them once at the end).
     var syncColumns = true
+    /// Whether the surrounding transaction already holds the dataset's fields (see
+    /// `holdFields`), so the writes of a loop do not check them again one record at a time.
+    var fieldsHeld = false
 
     /// The dataset's typed columns table on `db`, when the database speaks SQL.
     static func columns(_ d: Dataset, _ schema: DatasetSchema, on db: any Database) throws -> ValueColumns? {
@@ -139,7 +142,7 @@ struct DatasetService: Sendable {
         let moves = !evolution.renamed.isEmpty || !evolution.needsNoConversion
         try await scope.transaction { tx in
             try await Self.holdFields(of: d, on: tx.db, forSchemaChange: true)
-            let writer = DatasetService(scope: tx, actor: actor, syncColumns: false)
+            let writer = DatasetService(scope: tx, actor: actor, syncColumns: false, fieldsHeld: true)
             d.fieldsJSON = fieldsJSON
             d.updatedAt = Date()
             try await d.update(on: tx.db)
@@ -292,7 +295,7 @@ struct DatasetService: Sendable {
         r.datasetID = try d.requireID(); r.version = 1; r.valuesJSON = try Self.encode(validation.values, schema)
         r.searchText = Self.searchText(validation.values); r.createdAt = now; r.updatedAt = now; r.updatedBy = actor
         try await scope.transaction { tx in
-            try await Self.holdFields(of: d, on: tx.db)
+            if !fieldsHeld { try await Self.holdFields(of: d, on: tx.db) }
             try await tx.create(r)
             try await writeKeys(d, schema, validation.values, recordID: try r.requireID(), db: tx)
             try await appendVersion(r, action: "create", db: tx, at: now)
@@ -320,7 +323,7 @@ struct DatasetService: Sendable {
         r.deletedAt = deleted ? (r.deletedAt ?? at) : nil
         r.updatedAt = at; r.updatedBy = actor
         try await scope.transaction { tx in
-            try await Self.holdFields(of: d, on: tx.db)
+            if !fieldsHeld { try await Self.holdFields(of: d, on: tx.db) }
             // An imported record's first version is written down before it changes.
             if let first, try await tx.query(RecordVersion.self).filter(\.$recordID == r.requireID()).count() == 0 {
                 try await tx.create(first)
@@ -387,7 +390,8 @@ struct DatasetService: Sendable {
         let did = try d.requireID()
         let now = Date()
         return try await scope.transaction { tx in
-            let service = DatasetService(scope: tx, actor: actor)
+            try await Self.holdFields(of: d, on: tx.db)
+            let service = DatasetService(scope: tx, actor: actor, fieldsHeld: true)
             let records = try await tx.query(DatasetRecord.self).filter(\.$datasetID == did).all()
             let versions = try await tx.query(RecordVersion.self).filter(\.$datasetID == did).filter(\.$at <= moment).sort(\.$version).all()
             var stateAt: [UUID: RecordVersion] = [:]

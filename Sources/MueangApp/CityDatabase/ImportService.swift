@@ -95,7 +95,7 @@ struct ImportService: Sendable {
             }
             try await DatasetService.holdFields(of: d, on: tx.db)
             var result = ImportResult()
-            let writer = DatasetService(scope: tx, actor: actor)
+            let writer = DatasetService(scope: tx, actor: actor, fieldsHeld: true)
             // Keys already used in the dataset, and those this file adds, for unique checks in memory.
             var used: [String: [String: UUID]] = [:]
             for key in uniqueFields { used[key] = [:] }
@@ -465,16 +465,17 @@ struct ImportService: Sendable {
 
         func write(_ rows: [NewRow]) async throws {
             guard !rows.isEmpty else { return }
-            try await writeRecords(rows)
+            let copy = try await PostgresCopy.on(db)
+            try await writeRecords(rows, copy: copy)
             guard let columns else { return }
-            if let copy = try await PostgresCopy.on(db) {
+            if let copy {
                 try await columns.copy(rows.map { ($0.id, $0.values, $0.columnTexts) }, with: copy)
             } else {
                 try await columns.insert(rows.map { ($0.id, $0.values) })
             }
         }
 
-        func writeRecords(_ rows: [NewRow]) async throws {
+        func writeRecords(_ rows: [NewRow], copy: PostgresCopy?) async throws {
             guard let sql = db as? any SQLDatabase else {
                 var records: [DatasetRecord] = []
                 for row in rows {
@@ -487,7 +488,7 @@ struct ImportService: Sendable {
                 try await records.create(on: db)
                 return
             }
-            if let copy = try await PostgresCopy.on(db) {
+            if let copy {
                 let tenant = PostgresCopy.hex(tenantID), dataset = PostgresCopy.hex(datasetID), stamp = PostgresCopy.timestamp(at)
                 try await copy.copy(into: DatasetRecord.schema, columns: ["id", "tenant_id", "dataset_id", "version", "values_json", "search_text", "created_at", "updated_at", "updated_by"],
                                     count: rows.count) { i, line in
