@@ -13,24 +13,7 @@ struct CityDatabaseMoreTests {
     func aggregate(engine: Engine) async throws {
         try await TestApp.with(engine) { app in
             let api = try await Browser.withToken(app, "nongki", .admin)
-            let all = try API.json(try await api.get("/api/v1/t/nongki/datasets/households/records?limit=1000"))
-            let items = try #require(all["items"] as? [[String: Any]])
-            var expected: [String: (Int, Int)] = [:]
-            for item in items {
-                let values = item["values"] as? [String: Any] ?? [:]
-                let village = (values["village"] as? String)?.lowercased() ?? "-"
-                let members = values["members"] as? Int ?? 0
-                expected[village, default: (0, 0)].0 += 1
-                expected[village, default: (0, 0)].1 += members
-            }
-            let agg = try API.json(try await api.get("/api/v1/t/nongki/datasets/households/aggregate?group=village&sum=members"))
-            let groups = try #require(agg["items"] as? [[String: Any]])
-            #expect(groups.reduce(0) { $0 + ($1["count"] as? Int ?? 0) } == items.count)
-            for g in groups {
-                let key = (g["group"] as? String)?.lowercased() ?? "-"
-                #expect(expected[key]?.0 == g["count"] as? Int, "count of \(key)")
-                #expect(Double(expected[key]?.1 ?? -1) == g["sum"] as? Double, "sum of \(key)")
-            }
+            try await Self.expectAggregateMatchesRecords(api, "/api/v1/t/nongki/datasets/households", group: "village", sum: "members")
             #expect(try await api.get("/api/v1/t/nongki/datasets/households/aggregate?group=nope").status == .badRequest)
             #expect(try await api.get("/api/v1/t/nongki/datasets/households/aggregate?group=village&sum=head").status == .badRequest)
         }
