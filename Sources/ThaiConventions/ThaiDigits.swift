@@ -38,6 +38,26 @@ public enum ThaiDigits {
 
     static let posix = Locale(identifier: "en_US_POSIX")
 
+    /// The text `parseDecimal(text)?.description` gives, worked out from the digits alone when
+    /// `text` is `-?digits[.digits]` in ASCII with at most 30 digits: leading zeros and the
+    /// fraction's trailing zeros dropped, no sign on zero. Nil for any other text.
+    public static func decimalDescription(ofPlain text: String) -> String? {
+        guard plainNumber(text) != nil, text.utf8.count <= 31 else { return nil }
+        var bytes = Array(text.utf8)
+        let negative = bytes.first == UInt8(ascii: "-")
+        if negative { bytes.removeFirst() }
+        let dot = bytes.firstIndex(of: UInt8(ascii: ".")) ?? bytes.count
+        var whole = bytes[..<dot].drop { $0 == UInt8(ascii: "0") }
+        var fraction = dot < bytes.count ? bytes[(dot + 1)...] : []
+        while fraction.last == UInt8(ascii: "0") { fraction.removeLast() }
+        if whole.isEmpty && fraction.isEmpty { return "0" }
+        if whole.isEmpty { whole = [UInt8(ascii: "0")] }
+        var out: [UInt8] = negative ? [UInt8(ascii: "-")] : []
+        out += whole
+        if !fraction.isEmpty { out.append(UInt8(ascii: ".")); out += fraction }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// `text` itself when it already is `-?digits[.digits]` in ASCII (most numbers in files):
     /// what `normalizedNumber` would return, without its work.
     static func plainNumber(_ text: String) -> String? {

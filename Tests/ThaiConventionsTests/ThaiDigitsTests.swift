@@ -52,6 +52,29 @@ struct ThaiDigitsTests {
         #expect(sum == ThaiDigits.parseDecimal("0.3"))
     }
 
+    @Test func decimalDescriptionFromDigitsIsDecimals() {
+        // Random plain numbers, heavy on zeros at both ends, against Decimal's own text.
+        var state: UInt64 = 2569
+        func next(_ n: UInt64) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % n)
+        }
+        let digits = Array("0000123456789")
+        for _ in 0..<20_000 {
+            var text = next(4) == 0 ? "-" : ""
+            text += String((0...next(12)).map { _ in digits[next(UInt64(digits.count))] })
+            if next(2) == 0 { text += "." + String((0...next(10)).map { _ in digits[next(UInt64(digits.count))] }) }
+            #expect(ThaiDigits.decimalDescription(ofPlain: text) == ThaiDigits.parseDecimal(text)?.description, "\(text)")
+        }
+        for text in ["0.10", "-0.0", "00012.3400", "1000.00", "-0.50", "0.0001"] {
+            #expect(ThaiDigits.decimalDescription(ofPlain: text) == ThaiDigits.parseDecimal(text)?.description)
+        }
+        // Anything not plain is left to Decimal.
+        for text in [" 1", "1,000", "๑๒", ".5", "5.", "+1", "1e3", String(repeating: "9", count: 40)] {
+            #expect(ThaiDigits.decimalDescription(ofPlain: text) == nil)
+        }
+    }
+
     @Test(arguments: ["", "1.", ".", "1.2.3", "1,5.0", "1.2a", "12abc", "1.-2", "๑.๒ บาท"])
     func rejectsNonDecimals(text: String) {
         #expect(ThaiDigits.parseDecimal(text) == nil)
