@@ -127,15 +127,13 @@ struct CityDatabaseMoreTests {
             ["R2", "Mr. \"Quoted\" Back\\slash", "๑๒", "1,234.50", "ข", "๑๕/๖/๒๕๖๗", "line\nbreak"],
             ["R3", " spaced  out ", "-0", "0.10", "ก", "15 มี.ค. 2569", ""],
             ["R4", "ABC", "1000000", "99999999.99", "ข", "2024-01-01", "e\u{301}"],
+            ["R5", "อื่น ๆ", "7", "-0.00", "ก", "2024-02-29", "ฯลฯ"],
+            ["R6", "ๆ ๆ", "0", "000123.4500", "ข", "2024-03-01", "ๆ"],
         ]
         var cache = ImportService.FieldCaches()
-        let prepared = rows.enumerated().map { i, cells in
-            var texts: [String: String] = [:]
-            for (c, key) in mapping.enumerated() { texts[key!] = cells[c] }
-            return plan.prepare(i + 2, cells, texts, &cache)
-        }
+        let prepared = rows.enumerated().map { i, cells in plan.prepare(i + 2, cells, &cache) }
         #expect(prepared.allSatisfy { $0.errors.isEmpty })
-        #expect(ImportService.agrees(prepared[...], validator: RecordValidator(schema: schema), schema: schema))
+        #expect(ImportService.agrees(prepared[...], mapping: mapping, validator: RecordValidator(schema: schema), schema: schema))
         // The quick JSON is really the one used for plain values.
         #expect(ImportService.FastPlan.quickJSON(.decimal(Decimal(string: "14840.41")!)) == "14840.41")
         #expect(ImportService.FastPlan.quickJSON(.text("a\"b")) == nil)
@@ -148,6 +146,11 @@ struct CityDatabaseMoreTests {
             let id = UUID.timeOrdered()
             #expect(PostgresCopy.hex(id) == id.uuidString.lowercased().replacingOccurrences(of: "-", with: ""))
         }
+        // An import's ids: version 7, RFC variant, each sorting after the one before, all distinct.
+        var ids = TimeOrderedIDs()
+        let run = (0..<10_000).map { _ in PostgresCopy.hex(ids.next()) }
+        #expect(run == run.sorted() && Set(run).count == run.count)
+        #expect(run.allSatisfy { $0[$0.index($0.startIndex, offsetBy: 12)] == "7" && "89ab".contains($0[$0.index($0.startIndex, offsetBy: 16)]) })
     }
 
     @Test("A record written against fields that were just changed is refused with 409, and nothing is written", arguments: Engine.available)

@@ -1,5 +1,6 @@
 import Fluent
 import SQLKit
+import FluentSQLiteDriver
 import Foundation
 import NIOConcurrencyHelpers
 import Datasets
@@ -105,6 +106,7 @@ struct ImportService: Sendable {
             var batch: [NewRow] = []
             var rowsSeen = 0
             let now = Date()
+            var ids = TimeOrderedIDs(at: now)
             let bulk = BulkWriter(db: tx.db, tenantID: tx.tenantID, datasetID: did, actor: actor, at: now,
                                   columns: try DatasetService.columns(d, schema, on: tx.db))
             // The write of the previous batch runs while the next rows are validated; every other
@@ -148,7 +150,7 @@ struct ImportService: Sendable {
                     if let p = plan, checked < Self.sampleRows {
                         // The first rows are also run through the original functions: any
                         // difference and this import goes the plain way.
-                        if !Self.agrees(prepared.prefix(Self.sampleRows - checked), validator: validator, schema: schema) {
+                        if !Self.agrees(prepared.prefix(Self.sampleRows - checked), mapping: mapping, validator: validator, schema: schema) {
                             plan = nil
                             prepared = try await Self.prepare(chunk, mapping: mapping, validator: validator, schema: schema, plan: nil, caches: &caches)
                             _ = p
@@ -188,11 +190,11 @@ struct ImportService: Sendable {
                             try await flush()
                             try await settle()
                             let r = try await writer.record(d, existingID)
-                            let merged = validator.validate(.text(p.texts), existing: try DatasetService.values(r, schema))
+                            let merged = validator.validate(.text(Self.texts(p.cells, mapping)), existing: try DatasetService.values(r, schema))
                             _ = try await writer.save(d, schema, r, values: merged.values, deleted: false, action: "import", at: now)
                             result.updated += 1
                         } else {
-                            let id = UUID.timeOrdered(at: now)
+                            let id = ids.next()
                             for key in uniqueFields {
                                 if let v = validation.values[key], !v.isNull { used[key]?[SearchText.compactKey(v.text)] = id }
                             }
@@ -225,9 +227,9 @@ struct ImportService: Sendable {
     static let sampleRows = 2000
 
     /// Whether rows prepared field by field equal the original functions' answers.
-    static func agrees(_ rows: ArraySlice<Prepared>, validator: RecordValidator, schema: DatasetSchema) -> Bool {
+    static func agrees(_ rows: ArraySlice<Prepared>, mapping: [String?], validator: RecordValidator, schema: DatasetSchema) -> Bool {
         for p in rows {
-            let v = validator.validate(.text(p.texts))
+            let v = validator.validate(.text(texts(p.cells, mapping)))
             guard v.values == p.values, v.errors == p.errors else { return false }
             guard v.errors.isEmpty else { continue }
             guard let json = try? DatasetService.encode(v.values, schema), (try? p.encoded.get()) == json,
@@ -240,7 +242,8 @@ struct ImportService: Sendable {
     /// and search text (computed here, where every core can share the work).
     struct Prepared: Sendable {
         let number: Int
-        let texts: [String: String]
+        /// The row's cells as read (the texts by field are made from them only when needed).
+        let cells: [String]
         let values: RecordValues
         let errors: [FieldError]
         let encoded: Result<String, any Error>
@@ -249,17 +252,22 @@ struct ImportService: Sendable {
         var columnTexts: [String?]? = nil
     }
 
+    /// A row's cells by the field each column is mapped to.
+    static func texts(_ cells: [String], _ mapping: [String?]) -> [String: String] {
+        var texts: [String: String] = [:]
+        for (i, field) in mapping.enumerated() { if let field, i < cells.count { texts[field] = cells[i] } }
+        return texts
+    }
+
     static func prepare(_ rows: [(number: Int, cells: [String])], mapping: [String?], validator: RecordValidator,
                         schema: DatasetSchema, plan: FastPlan?, caches: inout [FieldCaches]) async throws -> [Prepared] {
         @Sendable func one(_ row: (number: Int, cells: [String]), _ cache: inout FieldCaches) -> Prepared {
-            var texts: [String: String] = [:]
-            for (i, field) in mapping.enumerated() { if let field, i < row.cells.count { texts[field] = row.cells[i] } }
-            if let plan { return plan.prepare(row.number, row.cells, texts, &cache) }
-            let validation = validator.validate(.text(texts))
+            if let plan { return plan.prepare(row.number, row.cells, &cache) }
+            let validation = validator.validate(.text(texts(row.cells, mapping)))
             guard validation.errors.isEmpty else {
-                return Prepared(number: row.number, texts: texts, values: validation.values, errors: validation.errors, encoded: .success(""), search: "")
+                return Prepared(number: row.number, cells: row.cells, values: validation.values, errors: validation.errors, encoded: .success(""), search: "")
             }
-            return Prepared(number: row.number, texts: texts, values: validation.values, errors: [],
+            return Prepared(number: row.number, cells: row.cells, values: validation.values, errors: [],
                             encoded: Result { try DatasetService.encode(validation.values, schema) },
                             search: DatasetService.searchText(validation.values))
         }
@@ -282,20 +290,32 @@ struct ImportService: Sendable {
 
     /// What a cell of a field validates to: the value (nil when it did not parse) and the
     /// field's errors, with its JSON and its normalised search text.
-    struct CellResult: Sendable {
+    /// (A class: rows share one result per repeated cell, and each share is one reference.)
+    final class CellResult: Sendable {
         let value: FieldValue?
         let errors: [FieldError]
         let json: String?
         let search: String?
-        var columnText: String? = nil
+        let columnText: String?
+        init(value: FieldValue?, errors: [FieldError], json: String?, search: String?, columnText: String? = nil) {
+            self.value = value; self.errors = errors; self.json = json; self.search = search; self.columnText = columnText
+        }
     }
 
     /// Per worker, per field: results of cell texts already seen. A field's validation depends
     /// only on its own cell, so a value repeated down a column (a village, a category, a date,
     /// a small count) is parsed and checked once. Bounded per field.
+    /// A field whose cells rarely repeat (a code, an amount) stops being looked up once its
+    /// first lookups show that.
     struct FieldCaches: Sendable {
-        var byField: [Int: [String: CellResult]] = [:]
+        struct Field: Sendable {
+            var results: [String: CellResult] = [:]
+            var lookups = 0, hits = 0
+            var useful: Bool { lookups < FieldCaches.trial || hits * 4 >= lookups }
+        }
+        var fields: [Field] = []
         static let limit = 4096
+        static let trial = 4096
     }
 
     /// `DatasetSchema.validate` of a new row taken field by field, exactly: the fields in schema
@@ -344,26 +364,30 @@ struct ImportService: Sendable {
             searchOrder = slots.indices.sorted { keys[$0] < keys[$1] }
         }
 
-        static func cell(_ field: FieldDefinition, value: FieldValue?, errors: [FieldError], encoder: JSONEncoder) -> CellResult {
+        /// `input` is the cell the value was parsed from, when there is one.
+        static func cell(_ field: FieldDefinition, value: FieldValue?, errors: [FieldError], encoder: JSONEncoder, input: String? = nil) -> CellResult {
             guard let value, !value.isNull, errors.isEmpty else { return CellResult(value: value, errors: errors, json: nil, search: nil) }
-            let json = (quickJSON(value) ?? (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) }).map { "\"\(field.key)\":" + $0 }
-            let text = value.text
-            return CellResult(value: value, errors: errors, json: json, search: Self.safeForParts(text) ? SearchText.normalize(text) : nil,
-                              columnText: ValueColumns.copyText(field, value))
+            // `value.text` once: for a decimal it is the slow part, and read from a plain input's
+            // digits it is not needed at all.
+            var text: String?
+            if case .decimal = value, let input { text = ThaiDigits.decimalDescription(ofPlain: input) }
+            let plain = text ?? value.text
+            let json = (quickJSON(value, text: plain) ?? (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) }).map { "\"\(field.key)\":" + $0 }
+            // A present value's column text (`ValueColumns.copyText`) is its text.
+            return CellResult(value: value, errors: errors, json: json, search: Self.safeForParts(plain) ? SearchText.normalize(plain) : nil,
+                              columnText: plain)
         }
 
-        /// The encoder's JSON for the common values, written directly: strings with nothing to
-        /// escape, integers, decimals and dates. Nil for anything else. (The sample check of
-        /// `agrees` compares the result with the encoder's.)
-        static func quickJSON(_ value: FieldValue) -> String? {
+        /// The encoder's JSON for the common values, written directly from their `text`:
+        /// strings with nothing to escape, integers, decimals and dates. Nil for anything else.
+        /// (The sample check of `agrees` compares the result with the encoder's.)
+        static func quickJSON(_ value: FieldValue, text: String? = nil) -> String? {
             func quoted(_ s: String) -> String? {
                 s.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C } ? nil : "\"" + s + "\""
             }
             switch value {
-            case .text(let s), .choice(let s), .phone(let s), .email(let s), .file(let s): return quoted(s)
-            case .integer(let n): return String(n)
-            case .decimal(let d): return d.description
-            case .date(let d): return quoted(d.iso8601)
+            case .text, .choice, .phone, .email, .file, .date: return quoted(text ?? value.text)
+            case .integer, .decimal: return text ?? value.text
             default: return nil
             }
         }
@@ -377,7 +401,8 @@ struct ImportService: Sendable {
             func plain(_ s: Unicode.Scalar, leading: Bool) -> Bool {
                 let v = s.value
                 if v >= 0x21 && v <= 0x7E { return true }
-                if v >= 0x0E01 && v <= 0x0E2E { return true }           // Thai consonants
+                if v >= 0x0E01 && v <= 0x0E2F { return true }           // Thai consonants, ฯ
+                if v == 0x0E46 { return true }                          // ๆ
                 if v >= 0x0E50 && v <= 0x0E59 { return true }           // Thai digits
                 if leading { return v >= 0x0E40 && v <= 0x0E44 }         // leading vowels start a word
                 return v == 0x0E30 || v == 0x0E32 || v == 0x0E33 || v == 0x0E45 || (v >= 0x0E34 && v <= 0x0E3A) || (v >= 0x0E47 && v <= 0x0E4C)
@@ -385,24 +410,28 @@ struct ImportService: Sendable {
             return plain(first, leading: true) && plain(last, leading: false)
         }
 
-        func prepare(_ number: Int, _ cells: [String], _ texts: [String: String], _ cache: inout FieldCaches) -> Prepared {
+        func prepare(_ number: Int, _ cells: [String], _ cache: inout FieldCaches) -> Prepared {
             var values: RecordValues = [:]
             var errors: [FieldError] = []
             var results = [CellResult?](repeating: nil, count: slots.count)
+            if cache.fields.count != slots.count { cache.fields = Array(repeating: .init(), count: slots.count) }
             for (i, slot) in slots.enumerated() {
                 let r: CellResult
                 if let column = slot.column, column < cells.count {
                     let text = cells[column]
-                    if let hit = cache.byField[slot.index]?[text] {
+                    let useful = cache.fields[i].useful
+                    if useful { cache.fields[i].lookups += 1 }
+                    if useful, let hit = cache.fields[i].results[text] {
+                        cache.fields[i].hits += 1
                         r = hit
                     } else {
                         do throws(FieldError) {
                             let v = try slot.field.parse(text: text)
-                            r = Self.cell(slot.field, value: v, errors: slot.field.check(v), encoder: encoder)
+                            r = Self.cell(slot.field, value: v, errors: slot.field.check(v), encoder: encoder, input: text)
                         } catch {
                             r = CellResult(value: nil, errors: [error], json: nil, search: nil)
                         }
-                        if cache.byField[slot.index, default: [:]].count < FieldCaches.limit { cache.byField[slot.index, default: [:]][text] = r }
+                        if useful, cache.fields[i].results.count < FieldCaches.limit { cache.fields[i].results[text] = r }
                     }
                 } else {
                     r = absent[slot.index]!
@@ -412,7 +441,7 @@ struct ImportService: Sendable {
                 results[i] = r
             }
             guard errors.isEmpty else {
-                return Prepared(number: number, texts: texts, values: values, errors: errors, encoded: .success(""), search: "")
+                return Prepared(number: number, cells: cells, values: values, errors: errors, encoded: .success(""), search: "")
             }
             var json = "{", first = true, parts: [String] = [], safe = true
             for i in jsonOrder {
@@ -430,11 +459,11 @@ struct ImportService: Sendable {
             }
             let columnTexts = results.map { $0?.columnText }
             if !safe {
-                return Prepared(number: number, texts: texts, values: values, errors: [],
+                return Prepared(number: number, cells: cells, values: values, errors: [],
                                 encoded: Result { try DatasetService.encode(values, schema) }, search: DatasetService.searchText(values),
                                 columnTexts: columnTexts)
             }
-            return Prepared(number: number, texts: texts, values: values, errors: [], encoded: .success(json), search: parts.joined(separator: " "),
+            return Prepared(number: number, cells: cells, values: values, errors: [], encoded: .success(json), search: parts.joined(separator: " "),
                             columnTexts: columnTexts)
         }
     }
@@ -476,40 +505,35 @@ struct ImportService: Sendable {
         }
 
         func writeRecords(_ rows: [NewRow], copy: PostgresCopy?) async throws {
-            guard let sql = db as? any SQLDatabase else {
-                var records: [DatasetRecord] = []
-                for row in rows {
-                    let r = DatasetRecord()
-                    r.id = row.id; r.tenantID = tenantID; r.datasetID = datasetID; r.version = 1
-                    r.valuesJSON = row.json; r.searchText = row.search
-                    r.createdAt = at; r.updatedAt = at; r.updatedBy = actor
-                    records.append(r)
-                }
-                try await records.create(on: db)
-                return
-            }
+            let columns = ["id", "tenant_id", "dataset_id", "version", "values_json", "search_text", "created_at", "updated_at", "updated_by"]
             if let copy {
                 let tenant = PostgresCopy.hex(tenantID), dataset = PostgresCopy.hex(datasetID), stamp = PostgresCopy.timestamp(at)
-                try await copy.copy(into: DatasetRecord.schema, columns: ["id", "tenant_id", "dataset_id", "version", "values_json", "search_text", "created_at", "updated_at", "updated_by"],
-                                    count: rows.count) { i, line in
+                try await copy.copy(into: DatasetRecord.schema, columns: columns, count: rows.count) { i, line in
                     let row = rows[i]
-                    for text in [PostgresCopy.hex(row.id), tenant, dataset, "1", row.json, row.search, stamp, stamp, actor] { line.field(text) }
+                    line.field(id: row.id)
+                    for text in [tenant, dataset, "1", row.json, row.search, stamp, stamp, actor] { line.field(text) }
                 }
                 return
             }
-            // SQLite: at most 200 rows (about 2,000 binds) per statement.
-            var start = 0
-            while start < rows.count {
-                let part = rows[start..<min(rows.count, start + 200)]
-                start += part.count
-                var records: SQLQueryString = "INSERT INTO dataset_records (id, tenant_id, dataset_id, version, values_json, search_text, created_at, updated_at, updated_by) VALUES "
-                for (i, row) in part.enumerated() {
-                    records.appendLiteral(i == 0 ? "(" : ", (")
-                    records.appendInterpolation(binds: [row.id, tenantID, datasetID, 1, row.json, row.search, at, at, actor])
-                    records.appendLiteral(")")
+            if let lite = SQLiteRows.on(db) {
+                let tenant = SQLiteRows.uuid(tenantID), dataset = SQLiteRows.uuid(datasetID), stamp = SQLiteRows.date(at), by = SQLiteData.text(actor)
+                try await lite.insert(into: DatasetRecord.schema, columns: columns, count: rows.count) { i, binds in
+                    let row = rows[i]
+                    binds.append(SQLiteRows.uuid(row.id)); binds.append(tenant); binds.append(dataset); binds.append(.integer(1))
+                    binds.append(.text(row.json)); binds.append(.text(row.search)); binds.append(stamp); binds.append(stamp); binds.append(by)
                 }
-                try await sql.raw(records).run()
+                return
             }
+            // Any other database: through the model.
+            var records: [DatasetRecord] = []
+            for row in rows {
+                let r = DatasetRecord()
+                r.id = row.id; r.tenantID = tenantID; r.datasetID = datasetID; r.version = 1
+                r.valuesJSON = row.json; r.searchText = row.search
+                r.createdAt = at; r.updatedAt = at; r.updatedBy = actor
+                records.append(r)
+            }
+            try await records.create(on: db)
         }
     }
 

@@ -60,6 +60,21 @@ struct PostgresCopy {
             }
         }
 
+        /// A UUID as 32 hex digits (which PostgreSQL's `uuid` input reads), written in place.
+        mutating func field(id: UUID) {
+            if !first { buffer.writeInteger(UInt8(ascii: "\t")) }
+            first = false
+            let digits: StaticString = "0123456789abcdef"
+            withUnsafeBytes(of: id.uuid) { bytes in
+                digits.withUTF8Buffer { d in
+                    for b in bytes {
+                        buffer.writeInteger(d[Int(b >> 4)])
+                        buffer.writeInteger(d[Int(b & 0x0F)])
+                    }
+                }
+            }
+        }
+
         static func needsEscape(_ b: UInt8) -> Bool { b == 0x5C || b == 0x09 || b == 0x0A || b == 0x0D }
 
         mutating func end() {

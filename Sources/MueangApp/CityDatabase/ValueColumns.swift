@@ -1,5 +1,6 @@
 import Fluent
 import SQLKit
+import FluentSQLiteDriver
 import Foundation
 import Datasets
 
@@ -12,10 +13,13 @@ struct ValueColumns: Sendable {
     let sql: any SQLDatabase
     let datasetID: UUID
     let fields: [FieldDefinition]
+    /// Bulk inserts bound directly, on SQLite.
+    let lite: SQLiteRows?
 
     init?(_ db: any Database, datasetID: UUID, schema: DatasetSchema) {
         guard let sql = db as? any SQLDatabase else { return nil }
         self.sql = sql
+        self.lite = SQLiteRows.on(db)
         self.datasetID = datasetID
         self.fields = schema.activeFields
     }
@@ -116,6 +120,13 @@ struct ValueColumns: Sendable {
     /// New rows, in multi-row INSERTs of at most about 2,000 binds.
     func insert(_ rows: [(id: UUID, values: RecordValues)]) async throws {
         guard !rows.isEmpty else { return }
+        if let lite {
+            try await lite.insert(into: table, columns: ["record_id"] + columns, count: rows.count) { i, binds in
+                binds.append(SQLiteRows.uuid(rows[i].id))
+                for f in fields { binds.append(Self.sqliteValue(f, rows[i].values[f.key])) }
+            }
+            return
+        }
         let names = (["record_id"] + columns).joined(separator: ", ")
         let perStatement = max(1, 2000 / (fields.count + 1))
         var start = 0
@@ -140,7 +151,7 @@ struct ValueColumns: Sendable {
     /// `texts`, when given, are the rows' `copyText`s already made (by the import's plan).
     func copy(_ rows: [(id: UUID, values: RecordValues, texts: [String?]?)], with copy: PostgresCopy) async throws {
         try await copy.copy(into: table, columns: ["record_id"] + columns, count: rows.count) { i, line in
-            line.field(PostgresCopy.hex(rows[i].id))
+            line.field(id: rows[i].id)
             if let texts = rows[i].texts, texts.count == fields.count {
                 for text in texts { line.field(text) }
             } else {
@@ -170,6 +181,16 @@ struct ValueColumns: Sendable {
         case .integer(let n): return "\(bind: n)"
         case .decimal(let d): return isPostgres ? "CAST(\(bind: d.description) AS NUMERIC)" : "\(bind: NSDecimalNumber(decimal: d).doubleValue)"
         case .text(let s): return "\(bind: s)"
+        }
+    }
+
+    /// The value bound on SQLite, as `cell` binds it (a decimal as a REAL).
+    static func sqliteValue(_ field: FieldDefinition, _ value: FieldValue?) -> SQLiteData {
+        switch stored(field, value) {
+        case nil: .null
+        case .integer(let n): .integer(Int(n))
+        case .decimal(let d): .float(NSDecimalNumber(decimal: d).doubleValue)
+        case .text(let s): .text(s)
         }
     }
 

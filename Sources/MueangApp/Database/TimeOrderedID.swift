@@ -5,15 +5,37 @@ extension UUID {
     /// rest random. Rows keyed by these are appended near the end of an index instead of at a
     /// random place, which keeps a million-row import from rewriting the whole index.
     static func timeOrdered(at date: Date = Date()) -> UUID {
+        var ids = TimeOrderedIDs(at: date)
+        return ids.next()
+    }
+}
+
+/// Version-7 UUIDs for many rows written at one moment (an import): one timestamp, a random
+/// start, then counted up (RFC 9562's "monotonic random"), so each id sorts after the one
+/// before and the index takes them at its right edge.
+struct TimeOrderedIDs {
+    private let ms: UInt64
+    /// The 12 bits after the version, then the 62 after the variant.
+    private var high: UInt16
+    private var low: UInt64
+
+    init(at date: Date = Date()) {
         var rng = SystemRandomNumberGenerator()
-        let ms = UInt64(max(0, date.timeIntervalSince1970 * 1000))
-        let a = rng.next() as UInt64, b = rng.next() as UInt64
-        return UUID(uuid: (
+        ms = UInt64(max(0, date.timeIntervalSince1970 * 1000))
+        high = UInt16(truncatingIfNeeded: rng.next() as UInt64) & 0x0FFF
+        // The top bit of the counter starts clear, leaving 2^61 ids before it carries.
+        low = (rng.next() as UInt64) & 0x1FFF_FFFF_FFFF_FFFF
+    }
+
+    mutating func next() -> UUID {
+        let id = UUID(uuid: (
             UInt8(truncatingIfNeeded: ms >> 40), UInt8(truncatingIfNeeded: ms >> 32), UInt8(truncatingIfNeeded: ms >> 24),
             UInt8(truncatingIfNeeded: ms >> 16), UInt8(truncatingIfNeeded: ms >> 8), UInt8(truncatingIfNeeded: ms),
-            0x70 | UInt8(truncatingIfNeeded: a & 0x0F), UInt8(truncatingIfNeeded: a >> 8),
-            0x80 | UInt8(truncatingIfNeeded: b & 0x3F), UInt8(truncatingIfNeeded: b >> 8), UInt8(truncatingIfNeeded: b >> 16),
-            UInt8(truncatingIfNeeded: b >> 24), UInt8(truncatingIfNeeded: b >> 32), UInt8(truncatingIfNeeded: b >> 40),
-            UInt8(truncatingIfNeeded: b >> 48), UInt8(truncatingIfNeeded: b >> 56)))
+            0x70 | UInt8(truncatingIfNeeded: high >> 8), UInt8(truncatingIfNeeded: high),
+            0x80 | UInt8(truncatingIfNeeded: low >> 56), UInt8(truncatingIfNeeded: low >> 48), UInt8(truncatingIfNeeded: low >> 40),
+            UInt8(truncatingIfNeeded: low >> 32), UInt8(truncatingIfNeeded: low >> 24), UInt8(truncatingIfNeeded: low >> 16),
+            UInt8(truncatingIfNeeded: low >> 8), UInt8(truncatingIfNeeded: low)))
+        if low == 0x3FFF_FFFF_FFFF_FFFF { low = 0; high = (high + 1) & 0x0FFF } else { low += 1 }
+        return id
     }
 }
