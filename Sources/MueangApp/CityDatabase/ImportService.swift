@@ -139,23 +139,38 @@ struct ImportService: Sendable {
             var plan = FastPlan(schema: schema, mapping: mapping)
             var checked = 0
             var caches = [FieldCaches](repeating: FieldCaches(), count: max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8)))
+            // The next chunk is read and prepared while this one is checked and written.
+            var ahead: Task<Ahead, any Error>?
             do {
                 while true {
-                    // Read a chunk, then validate, encode and normalise its rows on every core.
-                    var chunk: [(number: Int, cells: [String])] = []
-                    chunk.reserveCapacity(Self.chunkSize)
-                    while chunk.count < Self.chunkSize, let row = try source.next() { chunk.append(row) }
-                    if chunk.isEmpty { break }
-                    var prepared = try await Self.prepare(chunk, mapping: mapping, validator: validator, schema: schema, plan: plan, caches: &caches)
-                    if let p = plan, checked < Self.sampleRows {
-                        // The first rows are also run through the original functions: any
-                        // difference and this import goes the plain way.
-                        if !Self.agrees(prepared.prefix(Self.sampleRows - checked), mapping: mapping, validator: validator, schema: schema) {
-                            plan = nil
-                            prepared = try await Self.prepare(chunk, mapping: mapping, validator: validator, schema: schema, plan: nil, caches: &caches)
-                            _ = p
+                    var chunk: [(number: Int, cells: [String])]
+                    var prepared: [Prepared]
+                    if let next = ahead {
+                        ahead = nil
+                        (chunk, prepared, caches) = try await next.value
+                    } else {
+                        chunk = try Self.read(source)
+                        prepared = try await Self.prepare(chunk, mapping: mapping, validator: validator, schema: schema, plan: plan, caches: &caches)
+                        if plan != nil, checked < Self.sampleRows {
+                            // The first rows are also run through the original functions: any
+                            // difference and this import goes the plain way.
+                            if !Self.agrees(prepared.prefix(Self.sampleRows - checked), mapping: mapping, validator: validator, schema: schema) {
+                                plan = nil
+                                prepared = try await Self.prepare(chunk, mapping: mapping, validator: validator, schema: schema, plan: nil, caches: &caches)
+                            }
+                            checked += prepared.count
                         }
-                        checked += prepared.count
+                    }
+                    if chunk.isEmpty { break }
+                    if plan == nil || checked >= Self.sampleRows {
+                        let handed = caches
+                        caches = []
+                        ahead = Task { [plan] in
+                            var caches = handed
+                            let chunk = try Self.read(source)
+                            let prepared = try await Self.prepare(chunk, mapping: mapping, validator: validator, schema: schema, plan: plan, caches: &caches)
+                            return Ahead(chunk: chunk, prepared: prepared, caches: caches)
+                        }
                     }
 
                     for p in prepared {
@@ -213,8 +228,10 @@ struct ImportService: Sendable {
                 try await flush()
                 try await settle()
             } catch {
-                // Never leave a write running on a transaction that is being rolled back.
+                // Never leave a write running on a transaction that is being rolled back, nor
+                // a read of the file going on after the import.
                 if let p = pending { pending = nil; _ = try? await p.value }
+                if let a = ahead { ahead = nil; a.cancel(); _ = try? await a.value }
                 throw error
             }
             return result
@@ -223,6 +240,17 @@ struct ImportService: Sendable {
 
     /// Rows read, then validated in parallel, per step.
     static let chunkSize = 8192
+
+    /// The next chunk of rows of the file (empty at its end).
+    static func read(_ source: any RowSource) throws -> [(number: Int, cells: [String])] {
+        var chunk: [(number: Int, cells: [String])] = []
+        chunk.reserveCapacity(chunkSize)
+        while chunk.count < chunkSize, let row = try source.next() { chunk.append(row) }
+        return chunk
+    }
+
+    /// A chunk read and prepared ahead, with the caches its preparation used.
+    typealias Ahead = (chunk: [(number: Int, cells: [String])], prepared: [Prepared], caches: [FieldCaches])
 
     static let sampleRows = 2000
 
