@@ -161,6 +161,70 @@ struct CityDatabaseDesignerTests {
         }
     }
 
+    @Test("A default sent through the API is stored as the designer stores it (4, 12.5, an ISO date), on create and on a schema change", arguments: Engine.available)
+    func apiDefaultsAreCanonical(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let web = try await Browser.signedIn(app, "nongki", .admin)
+            let api = try await Browser.withToken(app, "nongki", .admin)
+            // The same three defaults, typed as staff type them: an integer, a decimal in Thai digits, a date in BE.
+            let typed = [("members", "integer", "4"), ("area_rai", "decimal", "๑๒.๕"), ("visited_on", "date", "๑/๑๐/๒๕๖๗")]
+            _ = try await web.get("/t/nongki/datasets/new")
+            let byForm = try await web.post(Self.visits, Self.design("by-form", typed.map { ["key": $0.0, "type": $0.1, "default": $0.2] }))
+            #expect(byForm.status == .seeOther, "\(byForm.body.prefix(3000))")
+            // The API's fields with these defaults, each sent as a JSON string.
+            func fields(_ defaults: [String]) -> String {
+                "[" + zip(typed, defaults).map { #"{"key": "\#($0.0.0)", "type": "\#($0.0.1)", "default": "\#($0.1)"}"# }.joined(separator: ", ") + "]"
+            }
+            func body(_ slug: String, _ defaults: [String]) -> String {
+                #"{"slug": "\#(slug)", "title": {"th": "เยี่ยมบ้าน", "en": "Home visits"}, "division": "health", "lawfulBasis": "public-health-duty", "fields": \#(fields(defaults))}"#
+            }
+            let byAPI = try await API.send(api, .POST, "/api/v1/t/nongki/datasets", json: body("by-api", typed.map(\.2)))
+            #expect(byAPI.status == .created, "\(byAPI.body)")
+
+            let d = try API.json(try await api.get("/api/v1/t/nongki/datasets/by-api"))
+            #expect(Self.field(d, "members")["default"] as? Int == 4, "\(Self.field(d, "members"))")
+            #expect(Self.field(d, "area_rai")["default"] as? Double == 12.5, "\(Self.field(d, "area_rai"))")
+            #expect(Self.field(d, "visited_on")["default"] as? String == "2024-10-01")
+            #expect((d["fields"] as? NSArray) == (try API.json(try await api.get("/api/v1/t/nongki/datasets/by-form"))["fields"] as? NSArray))
+            // Stored byte for byte as the designer stores them: numbers as JSON numbers, not strings.
+            func stored(_ slug: String) async throws -> String {
+                try #require(try await Dataset.query(on: app.db).filter(\.$slug == slug).first()).fieldsJSON
+            }
+            let apiJSON = try await stored("by-api")
+            #expect(apiJSON == (try await stored("by-form")))
+            #expect(apiJSON.contains(#""default":4,"#) && apiJSON.contains(#""default":12.5,"#) && apiJSON.contains(#""default":"2024-10-01","#), "\(apiJSON)")
+
+            // A record left without them gets the defaults as values of their types.
+            let record = try await API.send(api, .POST, "/api/v1/t/nongki/datasets/by-api/records", json: #"{"values": {}}"#)
+            #expect(record.status == .created, "\(record.body)")
+            let values = try API.json(record)["values"] as? [String: Any]
+            #expect(values?["members"] as? Int == 4 && values?["area_rai"] as? Double == 12.5 && values?["visited_on"] as? String == "2024-10-01")
+
+            // A schema change through the API stores its defaults the same way.
+            let changed = try await API.send(api, .PUT, "/api/v1/t/nongki/datasets/by-api/fields", json: #"{"fields": \#(fields(["๕", "3.75", "15/1/2568"]))}"#)
+            #expect(changed.status == .ok, "\(changed.body)")
+            let after = try API.json(changed)
+            #expect(Self.field(after, "members")["default"] as? Int == 5)
+            #expect(Self.field(after, "area_rai")["default"] as? Double == 3.75)
+            #expect(Self.field(after, "visited_on")["default"] as? String == "2025-01-15")
+            let changedJSON = try await stored("by-api")
+            #expect(changedJSON.contains(#""default":5,"#) && changedJSON.contains(#""default":3.75,"#) && changedJSON.contains(#""default":"2025-01-15","#), "\(changedJSON)")
+
+            // A default the type cannot take is still refused, in Thai and English, on create and on change; nothing is stored.
+            let bad = ["สิบ", "3.75", "15/1/2568"]
+            let refusedCreate = try await API.send(api, .POST, "/api/v1/t/nongki/datasets", json: body("by-api-bad", bad))
+            let refusedChange = try await API.send(api, .PUT, "/api/v1/t/nongki/datasets/by-api/fields", json: #"{"fields": \#(fields(bad))}"#)
+            for refused in [refusedCreate, refusedChange] {
+                #expect(refused.status == .unprocessableEntity, "\(refused.body)")
+                let error = try API.json(refused)["error"] as? [String: String]
+                #expect(error?["th"]?.contains("ค่าเริ่มต้นใช้ไม่ได้ (members: ต้องเป็นจำนวนเต็ม") == true, "\(refused.body)")
+                #expect(error?["en"]?.contains("the default is not valid (members: must be a whole number") == true, "\(refused.body)")
+            }
+            #expect(try await api.get("/api/v1/t/nongki/datasets/by-api-bad").status == .notFound)
+            #expect(try await stored("by-api") == changedJSON)
+        }
+    }
+
     /// The values a form on the page would send: inputs (checked boxes only), selects, textareas.
     static func formValues(_ html: String, form id: String) throws -> [(String, String)] {
         let start = try #require(html.range(of: "id=\"\(id)\""))

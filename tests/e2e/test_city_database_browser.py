@@ -221,11 +221,35 @@ def test_photo_attached_to_a_record(demo, browser):  # noqa: F811
     assert requests.get(img.get_attribute("src")).status_code == 401            # not for the public
 
 
+def assert_fits_phone(driver):
+    """Nothing on the page scrolls sideways, and each input and select of the first field's main
+    row (key, type, labels, required, unique, choices) lies whole inside the viewport, over no other."""
+    seen = driver.execute_script("""
+        const table = document.getElementById('field-table');
+        const controls = [...table.querySelector('tbody.field tr.field-row').querySelectorAll('input:not([type=hidden]), select')];
+        const box = e => { const r = e.getBoundingClientRect(); return {name: e.name, left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
+        return {page: document.documentElement.scrollWidth, inner: window.innerWidth, client: document.documentElement.clientWidth,
+                table: table.parentElement.scrollWidth - table.parentElement.clientWidth, controls: controls.map(box)};
+    """)
+    assert seen["page"] <= seen["inner"], seen                       # the page itself does not scroll sideways
+    assert seen["table"] <= 0, seen                                   # nor does the table inside it
+    controls = seen["controls"]
+    assert [c["name"].split("][")[-1].rstrip("]") for c in controls] == \
+        ["key", "type", "labelTH", "labelEN", "required", "unique", "choices"], controls
+    for c in controls:
+        assert 0 <= c["left"] and c["right"] <= seen["client"] and c["right"] > c["left"], (c, seen["client"])
+    for i, a in enumerate(controls):
+        for b in controls[i + 1:]:
+            apart = a["right"] <= b["left"] or b["right"] <= a["left"] or a["bottom"] <= b["top"] or b["bottom"] <= a["top"]
+            assert apart, (a, b)
+
+
 def test_designer_sets_pattern_default_reference_and_help_in_both_languages(demo, browser):  # noqa: F811
     sign_in(browser, demo, "nongki", "admin")
     browser.set_window_size(360, 800)              # a cheap phone
     try:
         browser.get(f"{demo.base}/t/nongki/datasets/new")
+        assert_fits_phone(browser)
         browser.find_element(By.NAME, "titleTH").send_keys("เยี่ยมบ้าน")
         browser.find_element(By.NAME, "titleEN").send_keys("Home visits")
         browser.find_element(By.NAME, "slug").send_keys("home-visits")
@@ -250,6 +274,7 @@ def test_designer_sets_pattern_default_reference_and_help_in_both_languages(demo
 
         house = fill(0, "house_no", "text", "บ้านเลขที่", "House no.", pattern="[0-9]+(/[0-9]+)?",
                      helpTH="เลขที่ตามทะเบียนบ้าน เช่น 45/2", helpEN="As on the house registration, e.g. 45/2")
+        assert_fits_phone(browser)                 # still, with the first field filled in and its settings open
         pattern = house.find_element(By.NAME, "fields[0][pattern]")
         left, width = pattern.rect["x"], pattern.rect["width"]
         viewport = browser.execute_script("return document.documentElement.clientWidth")

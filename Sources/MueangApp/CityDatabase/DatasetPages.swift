@@ -162,14 +162,14 @@ enum DatasetPages {
         return """
         <tbody class="field">
         <tr class="field-row\(r.archive != nil ? " inactive" : "")">
-          <td>\(r.original.map { "<input type=\"hidden\" name=\"\(name("original"))\" value=\"\($0)\">" as HTML } ?? .empty)<input name="\(name("key"))" value="\(r.key)" pattern="[a-z][a-z0-9_]{0,62}" placeholder="house_no" aria-label="\(c.t("รหัสช่อง", "key"))"></td>
-          <td><select name="\(name("type"))" aria-label="\(c.t("ชนิด", "type"))">\(typeOptions)</select></td>
-          <td><input name="\(name("labelTH"))" value="\(r.labelTH)" placeholder="บ้านเลขที่" aria-label="\(c.t("ป้ายชื่อ (ไทย)", "label (Thai)"))"></td>
-          <td><input name="\(name("labelEN"))" value="\(r.labelEN)" placeholder="House no." aria-label="\(c.t("ป้ายชื่อ (อังกฤษ)", "label (English)"))"></td>
-          <td><input type="checkbox" name="\(name("required"))" value="1" aria-label="\(c.t("ต้องกรอก", "required"))"\(checked(r.required))></td>
-          <td><input type="checkbox" name="\(name("unique"))" value="1" aria-label="\(c.t("ไม่ซ้ำ", "unique"))"\(checked(r.unique))></td>
-          <td><input name="\(name("choices"))" value="\(r.choices)" placeholder="ก, ข, ค" aria-label="\(c.t("ตัวเลือก", "choices"))"></td>
-          \(archivable ? "<td><input type=\"checkbox\" name=\"\(name("archive"))\" value=\"1\" aria-label=\"\(c.t("เก็บถาวร", "archive"))\"\(checked(r.archive))></td>" as HTML : .empty)
+          <td data-label="\(c.t("รหัสช่อง", "Key"))">\(r.original.map { "<input type=\"hidden\" name=\"\(name("original"))\" value=\"\($0)\">" as HTML } ?? .empty)<input name="\(name("key"))" value="\(r.key)" pattern="[a-z][a-z0-9_]{0,62}" placeholder="house_no" aria-label="\(c.t("รหัสช่อง", "key"))"></td>
+          <td data-label="\(c.t("ชนิด", "Type"))"><select name="\(name("type"))" aria-label="\(c.t("ชนิด", "type"))">\(typeOptions)</select></td>
+          <td data-label="\(c.t("ป้ายชื่อ (ไทย)", "Label (Thai)"))"><input name="\(name("labelTH"))" value="\(r.labelTH)" placeholder="บ้านเลขที่" aria-label="\(c.t("ป้ายชื่อ (ไทย)", "label (Thai)"))"></td>
+          <td data-label="\(c.t("ป้ายชื่อ (อังกฤษ)", "Label (English)"))"><input name="\(name("labelEN"))" value="\(r.labelEN)" placeholder="House no." aria-label="\(c.t("ป้ายชื่อ (อังกฤษ)", "label (English)"))"></td>
+          <td class="check" data-label="\(c.t("ต้องกรอก", "Required"))"><input type="checkbox" name="\(name("required"))" value="1" aria-label="\(c.t("ต้องกรอก", "required"))"\(checked(r.required))></td>
+          <td class="check" data-label="\(c.t("ไม่ซ้ำ", "Unique"))"><input type="checkbox" name="\(name("unique"))" value="1" aria-label="\(c.t("ไม่ซ้ำ", "unique"))"\(checked(r.unique))></td>
+          <td data-label="\(c.t("ตัวเลือก", "Choices"))"><input name="\(name("choices"))" value="\(r.choices)" placeholder="ก, ข, ค" aria-label="\(c.t("ตัวเลือก", "choices"))"></td>
+          \(archivable ? "<td class=\"check\" data-label=\"\(c.t("เก็บถาวร", "Archive"))\"><input type=\"checkbox\" name=\"\(name("archive"))\" value=\"1\" aria-label=\"\(c.t("เก็บถาวร", "archive"))\"\(checked(r.archive))></td>" as HTML : .empty)
         </tr>
         <tr class="field-more"><td colspan="\(archivable ? 8 : 7)">
           \(errors.html { "<p class=\"error-text field-error\" data-row=\"\(i)\">\(c.t($0))</p>" })

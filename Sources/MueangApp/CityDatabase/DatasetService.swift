@@ -54,7 +54,22 @@ struct DatasetService: Sendable {
         return String(decoding: try e.encode(fields), as: UTF8.self)
     }
 
+    /// Each field's default in the JSON form of its value, the form records are stored in, so a
+    /// default is stored the same whether it came from the designer or the API (`"4"`, `"๔"` and
+    /// `4` all as `4`, `"๑/๑๐/๒๕๖๗"` as `"2024-10-01"`). A blank default is none. A default the
+    /// field cannot read is kept as sent, so that `DatasetSchema.problems()` refuses it.
+    static func canonicalDefaults(_ fields: [FieldDefinition]) -> [FieldDefinition] {
+        fields.map { field in
+            guard let d = field.defaultValue, let value = try? field.parse(json: d) else { return field }
+            var f = field
+            f.defaultValue = value.isNull ? nil : value.json
+            return f
+        }
+    }
+
     func create(_ n: NewDataset) async throws -> Dataset {
+        var n = n
+        n.fields = Self.canonicalDefaults(n.fields)
         try PlatformService.validateSlug(n.slug)
         guard !n.title.th.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw AppError.invalid(th: "ต้องระบุชื่อชุดข้อมูลภาษาไทย", en: "A Thai title is required.")
@@ -129,6 +144,7 @@ struct DatasetService: Sendable {
     /// ones are archived with theirs, and a type change some values cannot take is refused with
     /// those records. Records whose values move or convert get a new version.
     func changeSchema(_ d: Dataset, fields: [FieldDefinition], renames: [String: String]) async throws -> SchemaChangeOutcome {
+        let fields = Self.canonicalDefaults(fields)
         let schema = try Self.schema(of: d)
         let evolution = SchemaEvolution(old: schema, new: DatasetSchema(fields: fields), renames: renames)
         if let problem = evolution.problems.first { throw AppError.invalid(th: problem.message.th, en: problem.message.en) }

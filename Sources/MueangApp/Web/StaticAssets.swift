@@ -148,6 +148,22 @@ enum StaticAssets {
     #field-table summary { cursor: pointer; color: var(--primary); }
     #field-table details > .row { margin: .4rem 0; }
     #field-table tbody.field:has(select[name$="[type]"] option:checked:not([value="reference"])) .ref-only { display: none; }
+    /* On a phone each field is a card: its main row wraps into a grid whose cells are labelled
+       (the table's header is hidden), so nothing needs sideways scrolling. */
+    @media (max-width: 720px) {
+      #field-table, #field-table tbody.field, #field-table tr, #field-table td { display: block; }
+      #field-table thead { display: none; }
+      #field-table tbody.field { border: 1px solid #d9e2ec; border-radius: 6px; margin-bottom: .6rem; padding: .5rem; }
+      #field-table tr.field-row { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: .4rem .6rem; }
+      #field-table tr.field-row td { display: flex; flex-direction: column; gap: .1rem; padding: 0; border: none; min-width: 0; }
+      #field-table tr.field-row td::before { content: attr(data-label); font-size: .9rem; font-weight: 600; }
+      #field-table tr.field-row td.check { flex-direction: row-reverse; justify-content: flex-end; align-items: center; gap: .4rem; }
+      #field-table tr.field-row input:not([type=checkbox]), #field-table tr.field-row select { width: 100%; min-width: 0; }
+      #field-table tr.field-more td { padding: .4rem 0 0; border: none; }
+      #field-table details { position: static; max-width: none; }
+      #field-table details > .row > label { flex: 1 1 9rem; min-width: 0; }
+      #field-table details input, #field-table details select { width: 100%; min-width: 0; }
+    }
     footer { text-align: center; padding: 2rem 1rem; font-size: .9rem; }
     @media (max-width: 480px) { body { font-size: 16px; } main { padding: .6rem; } .brand { font-size: 1rem; } th, td { padding: .35rem; } }
     """
