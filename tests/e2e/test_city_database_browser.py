@@ -21,11 +21,10 @@ def sign_in(driver, demo, tenant, role):
     driver.get(f"{demo.base}/t/{tenant}/login")
     driver.find_element(By.ID, "username").send_keys(user)
     driver.find_element(By.ID, "password").send_keys(password)
-    submit = driver.find_element(By.ID, "login-submit")
-    submit.click()
+    driver.find_element(By.ID, "login-submit").click()
     # Someone signed in on another tenant also sees a sign-out button on this login page, so
     # wait for the page to be left first; otherwise the next navigation can cancel the sign-in.
-    WebDriverWait(driver, 15).until(EC.staleness_of(submit))
+    WebDriverWait(driver, 15, ignored_exceptions=(WebDriverException,)).until(lambda d: "/login" not in d.current_url)
     WebDriverWait(driver, 15).until(EC.presence_of_element_located((By.ID, "logout")))
 
 
