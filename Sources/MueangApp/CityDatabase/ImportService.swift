@@ -143,7 +143,7 @@ struct ImportService: Sendable {
             var ahead: Task<Ahead, any Error>?
             do {
                 while true {
-                    var chunk: [(number: Int, cells: [String])]
+                    let chunk: [(number: Int, cells: [String])]
                     var prepared: [Prepared]
                     if let next = ahead {
                         ahead = nil
@@ -332,9 +332,8 @@ struct ImportService: Sendable {
 
     /// Per worker, per field: results of cell texts already seen. A field's validation depends
     /// only on its own cell, so a value repeated down a column (a village, a category, a date,
-    /// a small count) is parsed and checked once. Bounded per field.
-    /// A field whose cells rarely repeat (a code, an amount) stops being looked up once its
-    /// first lookups show that.
+    /// a small count) is parsed and checked once. Bounded per field; a field whose cells rarely
+    /// repeat (a code, an amount) stops being looked up once its first lookups show that.
     struct FieldCaches: Sendable {
         struct Field: Sendable {
             var results: [String: CellResult] = [:]
