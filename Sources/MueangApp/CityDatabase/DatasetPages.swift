@@ -254,13 +254,10 @@ enum DatasetPages {
                                                                           en: "there is no dataset “\(target)” to refer to in this municipality")).message)
                 }
             }
-            // Stored in the JSON form of the value, as records are; a text that does not read as
-            // a value of the field is kept as typed so that `problems()` names what is wrong.
+            // As typed: `problems()` names what is wrong with it, and the service stores it in
+            // the JSON form of its value (`DatasetService.canonicalDefaults`), as for the API.
             let typed = trim(row.default)
-            if !typed.isEmpty {
-                let value = try? f.parse(text: typed)
-                f.defaultValue = value.map(\.json) ?? .string(typed)
-            }
+            if !typed.isEmpty { f.defaultValue = .string(typed) }
             fields.append(f)
             from.append(i)
         }
