@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Vapor
 import Fluent
+import SQLKit
 @testable import MueangApp
 import Datasets
 
@@ -109,6 +110,48 @@ struct CityDatabaseMoreTests {
             #expect(changed.status.code >= 400 && changed.status.code < 500)
             let fields = try API.json(try await api.get("/api/v1/t/nongki/datasets/visits"))["fields"] as? [[String: Any]]
             #expect(fields?.first?["reference"] as? String == "households")
+        }
+    }
+
+    @Test("The database refuses a record without its dataset, and a dataset delete that would orphan records", arguments: Engine.available)
+    func recordOwnership(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let sql = try #require(app.db as? any SQLDatabase)
+            let nongki = try await PlatformService(db: app.db, passwordCost: 4).tenant(slug: "nongki")
+            let hatyai = try await PlatformService(db: app.db, passwordCost: 4).tenant(slug: "hatyai")
+            let households = try #require(try await Dataset.query(on: app.db).filter(\.$tenantID == nongki.requireID()).filter(\.$slug == "households").first())
+            let before = try await DatasetRecord.query(on: app.db).count()
+            func insert(tenant: UUID, dataset: UUID) async throws {
+                let r = DatasetRecord()
+                r.id = UUID(); r.tenantID = tenant; r.datasetID = dataset; r.version = 1; r.valuesJSON = "{}"; r.searchText = ""
+                r.createdAt = Date(); r.updatedAt = Date(); r.updatedBy = "test"
+                try await r.create(on: app.db)
+            }
+            await #expect(throws: (any Error).self) { try await insert(tenant: try nongki.requireID(), dataset: UUID()) }
+            if engine == .postgres {
+                // Checked once per statement: the tenant must be the dataset's own, also for
+                // many rows at once and for an update.
+                await #expect(throws: (any Error).self) { try await insert(tenant: try hatyai.requireID(), dataset: try households.requireID()) }
+                await #expect(throws: (any Error).self) {
+                    try await sql.raw("UPDATE dataset_records SET tenant_id = \(bind: try hatyai.requireID()) WHERE dataset_id = \(bind: try households.requireID())").run()
+                }
+                await #expect(throws: (any Error).self) {
+                    try await sql.raw("UPDATE datasets SET tenant_id = \(bind: try hatyai.requireID()) WHERE id = \(bind: try households.requireID())").run()
+                }
+            }
+            try await insert(tenant: try nongki.requireID(), dataset: try households.requireID())
+            #expect(try await DatasetRecord.query(on: app.db).count() == before + 1)
+            await #expect(throws: (any Error).self) {
+                try await sql.raw("DELETE FROM datasets WHERE id = \(bind: try households.requireID())").run()
+            }
+            #expect(try await Dataset.find(households.requireID(), on: app.db) != nil)
+            // A dataset without records can go.
+            let empty = Dataset()
+            empty.tenantID = try nongki.requireID(); empty.slug = "empty"; empty.titleTH = "ว่าง"; empty.titleEN = "Empty"
+            empty.descriptionText = ""; empty.fieldsJSON = "[]"; empty.lawfulBasis = ""; empty.published = false
+            empty.createdAt = Date(); empty.updatedAt = Date()
+            try await empty.create(on: app.db)
+            try await sql.raw("DELETE FROM datasets WHERE id = \(bind: try empty.requireID())").run()
         }
     }
 
