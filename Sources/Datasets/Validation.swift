@@ -34,7 +34,8 @@ extension FieldDefinition {
             if required { fail("ต้องกรอก", "required") }
             return out
         }
-        if let kind = type.limitKind {
+        // Measured only against a limit: a text's length counts its characters, which is slow.
+        if let kind = type.limitKind, min != nil || max != nil {
             let measured: Decimal?
             switch value {
             case .integer(let i): measured = Decimal(i)

@@ -260,8 +260,9 @@ struct ImportService: Sendable {
             let v = validator.validate(.text(texts(p.cells, mapping)))
             guard v.values == p.values, v.errors == p.errors else { return false }
             guard v.errors.isEmpty else { continue }
-            guard let json = try? DatasetService.encode(v.values, schema), (try? p.encoded.get()) == json,
-                  DatasetService.searchText(v.values) == p.search else { return false }
+            // Byte for byte: `String`'s == takes canonically equivalent spellings as equal.
+            guard let json = try? DatasetService.encode(v.values, schema), let encoded = try? p.encoded.get(),
+                  encoded.utf8.elementsEqual(json.utf8), DatasetService.searchText(v.values).utf8.elementsEqual(p.search.utf8) else { return false }
         }
         return true
     }
@@ -336,12 +337,27 @@ struct ImportService: Sendable {
     /// repeat (a code, an amount) stops being looked up once its first lookups show that.
     struct FieldCaches: Sendable {
         struct Field: Sendable {
-            var results: [String: CellResult] = [:]
+            var results: [Cell: CellResult] = [:]
             var lookups = 0, hits = 0
             var useful: Bool { lookups < FieldCaches.trial || hits * 4 >= lookups }
         }
         var fields: [Field] = []
         static let limit = 4096
+
+        /// A cell's text looked up by its bytes: `String` hashes and compares by canonical
+        /// equivalence, which normalises Thai text on every lookup, and a cell spelled with
+        /// other bytes must get its own JSON anyway.
+        struct Cell: Hashable, Sendable {
+            let text: String
+            func hash(into hasher: inout Hasher) {
+                var text = text
+                text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            }
+            static func == (a: Cell, b: Cell) -> Bool {
+                var a = a.text, b = b.text
+                return a.withUTF8 { x in b.withUTF8 { y in x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) } }
+            }
+        }
         static let trial = 4096
     }
 
@@ -448,7 +464,7 @@ struct ImportService: Sendable {
                     let text = cells[column]
                     let useful = cache.fields[i].useful
                     if useful { cache.fields[i].lookups += 1 }
-                    if useful, let hit = cache.fields[i].results[text] {
+                    if useful, let hit = cache.fields[i].results[.init(text: text)] {
                         cache.fields[i].hits += 1
                         r = hit
                     } else {
@@ -458,7 +474,7 @@ struct ImportService: Sendable {
                         } catch {
                             r = CellResult(value: nil, errors: [error], json: nil, search: nil)
                         }
-                        if useful, cache.fields[i].results.count < FieldCaches.limit { cache.fields[i].results[text] = r }
+                        if useful, cache.fields[i].results.count < FieldCaches.limit { cache.fields[i].results[.init(text: text)] = r }
                     }
                 } else {
                     r = absent[slot.index]!

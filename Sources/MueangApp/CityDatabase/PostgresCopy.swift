@@ -67,9 +67,12 @@ struct PostgresCopy {
             let digits: StaticString = "0123456789abcdef"
             withUnsafeBytes(of: id.uuid) { bytes in
                 digits.withUTF8Buffer { d in
-                    for b in bytes {
-                        buffer.writeInteger(d[Int(b >> 4)])
-                        buffer.writeInteger(d[Int(b & 0x0F)])
+                    _ = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 32) { out in
+                        for (i, b) in bytes.enumerated() {
+                            out[2 * i] = d[Int(b >> 4)]
+                            out[2 * i + 1] = d[Int(b & 0x0F)]
+                        }
+                        return 32
                     }
                 }
             }
