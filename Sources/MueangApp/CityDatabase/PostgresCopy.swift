@@ -64,17 +64,9 @@ struct PostgresCopy {
         mutating func field(id: UUID) {
             if !first { buffer.writeInteger(UInt8(ascii: "\t")) }
             first = false
-            let digits: StaticString = "0123456789abcdef"
-            withUnsafeBytes(of: id.uuid) { bytes in
-                digits.withUTF8Buffer { d in
-                    _ = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 32) { out in
-                        for (i, b) in bytes.enumerated() {
-                            out[2 * i] = d[Int(b >> 4)]
-                            out[2 * i + 1] = d[Int(b & 0x0F)]
-                        }
-                        return 32
-                    }
-                }
+            _ = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 32) { out in
+                PostgresCopy.writeHex(id, into: out.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                return 32
             }
         }
 
@@ -88,16 +80,21 @@ struct PostgresCopy {
 
     /// A UUID as 32 hex digits, which PostgreSQL's `uuid` input reads (quicker than `uuidString`).
     static func hex(_ id: UUID) -> String {
+        String(unsafeUninitializedCapacity: 32) { out in
+            writeHex(id, into: out.baseAddress!)
+            return 32
+        }
+    }
+
+    /// Writes the 32 hex digits of `id` at `out`.
+    static func writeHex(_ id: UUID, into out: UnsafeMutablePointer<UInt8>) {
         let digits: StaticString = "0123456789abcdef"
-        return withUnsafeBytes(of: id.uuid) { bytes in
-            String(unsafeUninitializedCapacity: 32) { out in
-                digits.withUTF8Buffer { d in
-                    for (i, b) in bytes.enumerated() {
-                        out[2 * i] = d[Int(b >> 4)]
-                        out[2 * i + 1] = d[Int(b & 0x0F)]
-                    }
+        withUnsafeBytes(of: id.uuid) { bytes in
+            digits.withUTF8Buffer { d in
+                for (i, b) in bytes.enumerated() {
+                    out[2 * i] = d[Int(b >> 4)]
+                    out[2 * i + 1] = d[Int(b & 0x0F)]
                 }
-                return 32
             }
         }
     }
