@@ -343,6 +343,7 @@ struct ImportService: Sendable {
         }
         var fields: [Field] = []
         static let limit = 4096
+        static let trial = 4096
 
         /// A cell's text looked up by its bytes: `String` hashes and compares by canonical
         /// equivalence, which normalises Thai text on every lookup, and a cell spelled with
@@ -358,7 +359,6 @@ struct ImportService: Sendable {
                 return a.withUTF8 { x in b.withUTF8 { y in x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) } }
             }
         }
-        static let trial = 4096
     }
 
     /// `DatasetSchema.validate` of a new row taken field by field, exactly: the fields in schema
