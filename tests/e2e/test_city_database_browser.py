@@ -28,6 +28,13 @@ def sign_in(driver, demo, tenant, role):
     WebDriverWait(driver, 15).until(EC.presence_of_element_located((By.ID, "logout")))
 
 
+def wait_text(driver, element_id, text):
+    # Waits across the navigation a click starts: the old page's element can vanish while it is
+    # being read, which Chromium reports as a plain WebDriverException.
+    WebDriverWait(driver, 15, ignored_exceptions=(WebDriverException,)).until(
+        EC.text_to_be_present_in_element((By.ID, element_id), text))
+
+
 def wait_done(driver):
     # The page reloads itself when the job ends, so elements may go stale while we look.
     WebDriverWait(driver, 60, ignored_exceptions=(WebDriverException,)).until(
@@ -55,7 +62,7 @@ def test_design_import_rejects_fix_reimport(demo, browser):  # noqa: F811
         if unique:
             browser.find_element(By.NAME, f"fields[{i}][unique]").click()
     browser.find_element(By.ID, "create-dataset").click()
-    WebDriverWait(browser, 15).until(EC.text_to_be_present_in_element((By.ID, "dataset-title"), "ทะเบียนผู้สูงอายุ"))
+    wait_text(browser, "dataset-title", "ทะเบียนผู้สูงอายุ")
 
     # A TIS-620 file with Thai headers, Thai digits, BE dates, and one bad national ID on row 3.
     good = [("1103702021334", "นายสมหมาย ใจงาม", "๑๒/๐๔/๒๔๙๘", "๖๐๐"),
@@ -111,7 +118,7 @@ def test_design_import_rejects_fix_reimport(demo, browser):  # noqa: F811
     Select(browser.find_element(By.ID, "filter-field")).select_by_value("allowance")
     browser.find_element(By.ID, "filter-value").send_keys("๘๐๐")
     browser.find_element(By.ID, "search-button").click()
-    WebDriverWait(browser, 15).until(EC.text_to_be_present_in_element((By.ID, "record-count"), " 1 "))
+    wait_text(browser, "record-count", " 1 ")
     assert "นางบุญเรือน ศรีสุข" in browser.find_element(By.ID, "record-table").text
     csv_link = next(a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "a.export") if "format=csv" in a.get_attribute("href"))
     session = requests.Session()
@@ -284,7 +291,7 @@ def test_designer_sets_pattern_default_reference_and_help_in_both_languages(demo
         household = fill(2, "household", "reference", "ครัวเรือน", "Household", reference="households")
         assert household.find_element(By.NAME, "fields[2][reference]").is_displayed()
         browser.find_element(By.ID, "create-dataset").click()
-        WebDriverWait(browser, 15).until(EC.text_to_be_present_in_element((By.ID, "dataset-title"), "เยี่ยมบ้าน"))
+        wait_text(browser, "dataset-title", "เยี่ยมบ้าน")
     finally:
         browser.set_window_size(1280, 900)
 
@@ -305,7 +312,7 @@ def test_designer_sets_pattern_default_reference_and_help_in_both_languages(demo
     typed.clear()
     typed.send_keys("45/2")
     browser.find_element(By.ID, "save-record").click()
-    WebDriverWait(browser, 15).until(EC.text_to_be_present_in_element((By.ID, "record-count"), " 1 "))
+    wait_text(browser, "record-count", " 1 ")
     table = browser.find_element(By.ID, "record-table").text
     assert "45/2" in table and "3" in table
 
