@@ -135,6 +135,58 @@ public final class CSVReader {
 
     /// The next record, or nil at the end of the file.
     public func next() throws(TabularError) -> CSVRow? {
+        guard let record = try nextRecord() else { return nil }
+        let fields = try decodeFields(row: record.number, line: record.line)
+        start = record.next
+        return CSVRow(number: record.number, line: record.line, fields: fields)
+    }
+
+    /// Appends the next record to `records`, its fields decoded to UTF-8 bytes (no `String`s
+    /// made); false at the end of the file. The same records, numbers and errors as `next()`.
+    public func next(into records: inout CSVRecords) throws(TabularError) -> Bool {
+        guard let record = try nextRecord() else { return false }
+        let starts = fieldStarts, ends = fieldEnds, quoted = fieldQuoted
+        if decidedEncoding != nil && legacyTable == nil {
+            // UTF-8: the record checked in one piece (its separators are ASCII, so it is valid
+            // exactly when every field is), then its fields copied.
+            try buffer.withUnsafeBufferPointer { (p) throws(TabularError) in
+                guard UTF8Check.isValid(UnsafeBufferPointer(rebasing: p[starts[0]..<ends[ends.count - 1]])) else {
+                    throw .invalidText(row: record.number, line: record.line, encoding: encoding)
+                }
+                for k in 0..<starts.count {
+                    if quoted[k] {
+                        Self.unquote(p, starts[k], ends[k], into: &records.bytes)
+                    } else {
+                        records.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: p[starts[k]..<ends[k]]))
+                    }
+                    records.fieldEnds.append(records.bytes.count)
+                }
+            }
+        } else {
+            for k in 0..<starts.count {
+                let s = starts[k], e = ends[k]
+                if quoted[k] {
+                    unquote(s, e)
+                    try scratch.withUnsafeBufferPointer { (p) throws(TabularError) in
+                        try decode(p, into: &records.bytes, row: record.number, line: record.line)
+                    }
+                } else {
+                    try buffer.withUnsafeBufferPointer { (p) throws(TabularError) in
+                        try decode(UnsafeBufferPointer(rebasing: p[s..<e]), into: &records.bytes, row: record.number, line: record.line)
+                    }
+                }
+                records.fieldEnds.append(records.bytes.count)
+            }
+        }
+        records.numbers.append(record.number)
+        records.recordEnds.append(records.fieldEnds.count)
+        start = record.next
+        return true
+    }
+
+    /// Parses the next record that is not skipped, leaving its field boundaries in place; the
+    /// caller decodes them and then moves `start` to `next`.
+    private func nextRecord() throws(TabularError) -> (number: Int, line: Int, next: Int)? {
         while true {
             let result = parseRecord()
             switch result {
@@ -154,9 +206,7 @@ public final class CSVReader {
                     start = next
                     continue
                 }
-                let fields = try decodeFields(row: rowNumber, line: line)
-                start = next
-                return CSVRow(number: rowNumber, line: line, fields: fields)
+                return (rowNumber, line, next)
             }
         }
     }
@@ -247,10 +297,21 @@ public final class CSVReader {
     /// Finds the field boundaries of the record starting at `start`. Returns `.needMore` when the
     /// buffer ends before the record does (the caller reads more and parses the record again).
     private func parseRecord() -> ParseResult {
+        // The boundaries are gathered in locals (a class's stored properties are checked for
+        // exclusive access on every use) and put back at the end.
+        var fieldStarts: [Int] = [], fieldEnds: [Int] = [], fieldQuoted: [Bool] = []
+        swap(&fieldStarts, &self.fieldStarts)
+        swap(&fieldEnds, &self.fieldEnds)
+        swap(&fieldQuoted, &self.fieldQuoted)
         fieldStarts.removeAll(keepingCapacity: true)
         fieldEnds.removeAll(keepingCapacity: true)
         fieldQuoted.removeAll(keepingCapacity: true)
-        let end = self.end, eof = self.eof
+        defer {
+            swap(&fieldStarts, &self.fieldStarts)
+            swap(&fieldEnds, &self.fieldEnds)
+            swap(&fieldQuoted, &self.fieldQuoted)
+        }
+        let end = self.end, eof = self.eof, start = self.start
         if start == end { return eof ? .endOfInput : .needMore }
         let delim = delimiter.rawValue
         let quote = UInt8(ascii: "\""), lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
@@ -331,29 +392,32 @@ public final class CSVReader {
     /// the enclosing quotes and with doubled quotes made single.
     private func unquote(_ s: Int, _ e: Int) {
         scratch.removeAll(keepingCapacity: true)
+        buffer.withUnsafeBufferPointer { Self.unquote($0, s, e, into: &scratch) }
+    }
+
+    /// Appends the quoted field p[s..<e] to `out` as `unquote(_:_:)` copies it; what follows
+    /// the closing quote is kept as it is.
+    static func unquote(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int, into out: inout [UInt8]) {
         let quote = UInt8(ascii: "\"")
-        var i = s + 1
-        var inQuotes = true
+        var i = s + 1, run = i
         while i < e {
-            let b = buffer[i]
-            if inQuotes && b == quote {
-                if i + 1 < e && buffer[i + 1] == quote { scratch.append(quote); i += 2; continue }
-                inQuotes = false
-                i += 1
+            guard p[i] == quote else { i += 1; continue }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: p[run..<i]))
+            if i + 1 < e && p[i + 1] == quote {
+                out.append(quote)
+                i += 2
+                run = i
                 continue
             }
-            scratch.append(b)
-            i += 1
+            // The closing quote: the rest is copied as it is.
+            run = i + 1
+            i = e
         }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: p[run..<e]))
     }
 
     private func decode<C: Collection<UInt8>>(_ bytes: C, row: Int, line: Int) throws(TabularError) -> String {
-        if decidedEncoding == nil {
-            // Only ASCII so far: decide now, from this record and what follows it in the buffer.
-            guard bytes.contains(where: { $0 >= 0x80 }) else { return String(decoding: bytes, as: UTF8.self) }
-            decidedEncoding = (try? Self.detectEncoding(buffer[start..<end], atEOF: eof)) ?? .utf8
-            if decidedEncoding == .tis620 || decidedEncoding == .windows874 { legacyTable = LegacyTable(decidedEncoding!) }
-        }
+        try decideEncoding(seeing: bytes)
         if let legacyTable {
             guard let text = legacyTable.decode(bytes, into: &scratchOut) else {
                 throw .invalidText(row: row, line: line, encoding: encoding)
@@ -364,6 +428,25 @@ public final class CSVReader {
             throw .invalidText(row: row, line: line, encoding: encoding)
         }
         return text
+    }
+
+    /// `decode`, appending the UTF-8 bytes to `out` instead of making a `String`.
+    private func decode(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], row: Int, line: Int) throws(TabularError) {
+        try decideEncoding(seeing: bytes)
+        if let legacyTable {
+            guard legacyTable.append(bytes, to: &out) else { throw .invalidText(row: row, line: line, encoding: encoding) }
+            return
+        }
+        guard UTF8Check.isValid(bytes) else { throw .invalidText(row: row, line: line, encoding: encoding) }
+        out.append(contentsOf: bytes)
+    }
+
+    /// While only ASCII has been seen, the first non-ASCII field decides the encoding, from its
+    /// record and what follows it in the buffer.
+    private func decideEncoding<C: Collection<UInt8>>(seeing bytes: C) throws(TabularError) {
+        guard decidedEncoding == nil, bytes.contains(where: { $0 >= 0x80 }) else { return }
+        decidedEncoding = (try? Self.detectEncoding(buffer[start..<end], atEOF: eof)) ?? .utf8
+        if decidedEncoding == .tis620 || decidedEncoding == .windows874 { legacyTable = LegacyTable(decidedEncoding!) }
     }
 }
 
@@ -379,12 +462,18 @@ struct LegacyTable {
 
     func decode<C: Collection<UInt8>>(_ bytes: C, into out: inout [UInt8]) -> String? {
         out.removeAll(keepingCapacity: true)
+        return append(bytes, to: &out) ? String(decoding: out, as: UTF8.self) : nil
+    }
+
+    /// Appends the UTF-8 of `bytes` to `out`; false (with `out` partly written) for a byte the
+    /// encoding does not have.
+    func append<C: Collection<UInt8>>(_ bytes: C, to out: inout [UInt8]) -> Bool {
         for b in bytes {
             if b < 0x80 { out.append(b); continue }
-            guard let seq = utf8[Int(b)] else { return nil }
+            guard let seq = utf8[Int(b)] else { return false }
             out.append(contentsOf: seq)
         }
-        return String(decoding: out, as: UTF8.self)
+        return true
     }
 }
 

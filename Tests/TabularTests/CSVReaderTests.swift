@@ -197,3 +197,49 @@ struct CSVReaderTests {
         #expect(largestBuffer <= 4 * CSVReader.Options().chunkSize, "buffer grew to \(largestBuffer) bytes while reading \(fileSize)")
     }
 }
+
+@Test("UTF8Check accepts exactly what String(validating:) accepts")
+func utf8CheckAgreesWithTheStandardLibrary() {
+    let interesting: [UInt8] = [0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED, 0xEE,
+                                0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF]
+    var checked = 0
+    for a in interesting { for b in interesting { for c in interesting { for d in [UInt8(0x41), 0x80, 0xBF, 0xC0] {
+        for bytes in [[a], [a, b], [a, b, c], [a, b, c, d], [0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47, 0x48, a, b, c, d]] {
+            let ours = bytes.withUnsafeBufferPointer { UTF8Check.isValid($0) }
+            #expect(ours == (String(validating: bytes, as: UTF8.self) != nil), "\(bytes)")
+            checked += 1
+        }
+    } } } }
+    #expect(checked > 300_000)
+}
+
+@Test("The byte reader gives the rows, numbers and errors the String reader gives")
+func recordsAsBytes() throws {
+    let text = "ชื่อ,\"ที่อยู่, หมู่ \"\"๓\"\"\",หมายเหตุ\r\nสมศักดิ์,\"บรรทัดหนึ่ง\r\nบรรทัดสอง\",ก\r\n\r\n,,\r\n\"\",x,\"ค\"\r\nlast"
+    for bytes in [Array(text.utf8), [0xEF, 0xBB, 0xBF] + Array(text.utf8), tis620Bytes(text)] {
+        for chunk in [4, 7, 64 * 1024] {
+            let strings = try CSVReader(data: Data(bytes), options: .init(chunkSize: chunk)).readAll()
+            let reader = try CSVReader(data: Data(bytes), options: .init(chunkSize: chunk))
+            var records = CSVRecords()
+            while try reader.next(into: &records) {}
+            #expect(records.count == strings.count)
+            #expect((0..<records.count).map { records.strings(of: $0) } == strings.map(\.fields))
+            #expect(records.numbers == strings.map(\.number))
+            #expect((0..<records.count).map(records.isBlank) == strings.map(\.isBlank))
+        }
+    }
+    var records = CSVRecords()
+    let reader = try CSVReader(data: Data("a,b\n,\nc,d\n".utf8))
+    while try reader.next(into: &records) { if records.isBlank(records.count - 1) { records.removeLast() } }
+    #expect((0..<records.count).map { records.strings(of: $0) } == [["a", "b"], ["c", "d"]])
+    // Invalid UTF-8 is refused at the same row either way.
+    let broken: [UInt8] = Array("ก,ข\nค,".utf8) + [0xE0, 0xB8] + Array(",x\n".utf8)
+    var stringError: TabularError?, byteError: TabularError?
+    do { _ = try CSVReader(data: Data(broken), options: .init(encoding: .utf8)).readAll() } catch { stringError = error }
+    do {
+        let r = try CSVReader(data: Data(broken), options: .init(encoding: .utf8))
+        var all = CSVRecords()
+        while try r.next(into: &all) {}
+    } catch { byteError = error }
+    #expect(stringError != nil && stringError == byteError)
+}
