@@ -151,7 +151,49 @@ struct CityDatabaseMoreTests {
             empty.descriptionText = ""; empty.fieldsJSON = "[]"; empty.lawfulBasis = ""; empty.published = false
             empty.createdAt = Date(); empty.updatedAt = Date()
             try await empty.create(on: app.db)
+            let partition = "dataset_records_" + PostgresCopy.hex(try empty.requireID())
+            if engine == .postgres { #expect(try await Self.tableExists(sql, partition)) }
             try await sql.raw("DELETE FROM datasets WHERE id = \(bind: try empty.requireID())").run()
+            if engine == .postgres { #expect(try await !Self.tableExists(sql, partition)) }
+        }
+    }
+
+    static func tableExists(_ sql: any SQLDatabase, _ name: String) async throws -> Bool {
+        struct Row: Decodable { let found: Bool }
+        return try await sql.raw("SELECT to_regclass(\(bind: name)) IS NOT NULL AS found").first(decoding: Row.self)?.found ?? false
+    }
+
+    @Test("On PostgreSQL, records move into one partition per dataset and back without a row lost or changed",
+          arguments: Engine.available.filter { $0 == .postgres })
+    func recordPartitions(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let sql = try #require(app.db as? any SQLDatabase)
+            struct Row: Decodable, Equatable { let id: UUID; let dataset_id: UUID; let values_json: String; let search_text: String; let version: Int }
+            func rows() async throws -> [Row] {
+                try await sql.raw("SELECT id, dataset_id, values_json, search_text, version FROM dataset_records ORDER BY id").all(decoding: Row.self)
+            }
+            struct Count: Decodable { let n: Int }
+            func partitions() async throws -> Int {
+                try await sql.raw("SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = 'dataset_records'::regclass").first(decoding: Count.self)?.n ?? -1
+            }
+            let before = try await rows()
+            #expect(before.count > 100)
+            #expect(try await M0009RecordPartitions.isPartitioned(sql))
+            #expect(try await partitions() == (try await Dataset.query(on: app.db).count()))
+            try await M0009RecordPartitions().revert(on: app.db)
+            #expect(try await !M0009RecordPartitions.isPartitioned(sql))
+            #expect(try await rows() == before)
+            try await M0009RecordPartitions().prepare(on: app.db)
+            try await M0009RecordPartitions().prepare(on: app.db)   // again: nothing changes
+            #expect(try await M0009RecordPartitions.isPartitioned(sql))
+            #expect(try await rows() == before)
+            #expect(try await partitions() == (try await Dataset.query(on: app.db).count()))
+            // Each record sits in its own dataset's partition.
+            for d in try await Dataset.query(on: app.db).all() {
+                let name = "dataset_records_" + PostgresCopy.hex(try d.requireID())
+                let n = try await sql.raw("SELECT count(*)::int AS n FROM \(unsafeRaw: name)").first(decoding: Count.self)?.n
+                #expect(n == before.filter { $0.dataset_id == d.id }.count)
+            }
         }
     }
 

@@ -4,7 +4,8 @@ import SQLKit
 // Append-only: a landed migration is never edited; changes come as new numbered migrations.
 
 enum Migrations {
-    static let all: [any AsyncMigration] = [M0001Platform(), M0002Audit(), M0003Datasets(), M0005RecordFiles(), M0006ValueColumns(), M0007ValueColumnsByPosition(), M0008RecordOwnership()]
+    static let all: [any AsyncMigration] = [M0001Platform(), M0002Audit(), M0003Datasets(), M0005RecordFiles(), M0006ValueColumns(), M0007ValueColumnsByPosition(), M0008RecordOwnership(),
+                                               M0009RecordPartitions()]
 }
 
 struct M0001Platform: AsyncMigration {

@@ -17,6 +17,8 @@ struct M0008RecordOwnership: AsyncMigration {
 
     func prepare(on db: any Database) async throws {
         guard let sql = db as? any SQLDatabase, JSONPath.isPostgres(sql) else { return }
+        // Partitioned by `0009_record_partitions`, which checks ownership its own way.
+        if try await M0009RecordPartitions.isPartitioned(sql) { return }
         try await sql.raw("""
             DO $$ DECLARE c record; BEGIN
               FOR c IN SELECT conname FROM pg_constraint WHERE conrelid = 'dataset_records'::regclass AND contype = 'f' LOOP
