@@ -44,7 +44,7 @@ public enum SearchText {
     }
 
     /// Canonical combining classes of the Thai marks that have one.
-    static func combiningClass(_ v: UInt32) -> Int {
+    public static func combiningClass(_ v: UInt32) -> Int {
         switch v {
         case 0x0E38, 0x0E39: 103
         case 0x0E3A: 9

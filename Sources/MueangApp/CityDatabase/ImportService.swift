@@ -62,6 +62,10 @@ final class JobRegistry: Sendable {
 /// killed process, a full disk) leaves the dataset as it was.
 struct ImportService: Sendable {
     let service: DatasetService
+    /// Whether plain rows may go through `ImportKernel` (tests compare it with the usual way).
+    var allowsKernel = true
+    /// Told how many rows the kernel wrote, when it has (tests).
+    var kernelWrote: (@Sendable (Int) -> Void)? = nil
 
     func run(_ d: Dataset, source: any RowSource, mode: ImportMode, keyField: String?, mapping chosen: [String?]? = nil,
              progress: (@Sendable (Double) -> Void)? = nil, estimatedRows: Int = 0) async throws -> ImportResult {
@@ -139,8 +143,73 @@ struct ImportService: Sendable {
             var plan = FastPlan(schema: schema, mapping: mapping)
             var checked = 0
             var caches = [FieldCaches](repeating: FieldCaches(), count: max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8)))
+            // Plain rows of a CSV file on PostgreSQL: the kernel, once its lines equal the usual
+            // way's on the first chunk (read as bytes for that, and taken the usual way).
+            let csv = source as? CSVRowSource
+            var kernel: ImportKernel?
+            if allowsKernel, csv != nil, let plan, uniqueFields.isEmpty, keyField == nil, !hasReferences, bulk.isPostgres, bulk.columns != nil {
+                let parts = bulk.kernelParts(binary: true)
+                kernel = ImportKernel(plan: plan, binary: true, middle: parts.middle, tail: parts.tail)
+            }
+            // (Only as many rows as are compared: the rest of the file goes through the kernel.)
+            var firstRecords = kernel == nil ? nil : try csv.map { try Self.readRecords($0, upTo: Self.sampleRows) }
+
+            /// One prepared row, in file order: checked against the dataset's unique values and
+            /// references, then rejected, updated, or added to the batch of new records.
+            func take(_ p: Prepared) async throws {
+                rowsSeen += 1
+                let validation = (values: p.values, errors: p.errors)
+                var errors = validation.errors
+                // Unique values: against the dataset and against earlier rows of this file.
+                var existingID: UUID?
+                if let keyField, let keyValue = validation.values[keyField], !keyValue.isNull {
+                    existingID = used[keyField]?[SearchText.compactKey(keyValue.text)]
+                }
+                if errors.isEmpty {
+                    for key in uniqueFields {
+                        guard let value = validation.values[key], !value.isNull, let owner = used[key]?[SearchText.compactKey(value.text)] else { continue }
+                        if owner != existingID, let field = schema.field(key) {
+                            errors.append(FieldError(field, .init(th: "ค่า \(value.text) ซ้ำกับระเบียนอื่นหรือแถวก่อนหน้า", en: "\(value.text) duplicates another record or an earlier row")))
+                        }
+                    }
+                }
+                if errors.isEmpty && hasReferences {
+                    let refs = validator.references(in: validation.values)
+                    if !refs.isEmpty {
+                        try await settle()
+                        errors += try await writer.checkDatabaseRules(d, schema, validation.values, recordID: existingID).filter { e in refs.contains { $0.field == e.field } }
+                    }
+                }
+                if !errors.isEmpty {
+                    for e in errors { result.rejected.append(.init(row: p.number, column: e.field, reason: e.message)) }
+                } else if mode == .allOrNothing && !result.rejected.isEmpty {
+                    // keep validating, write nothing more
+                } else if let existingID {
+                    try await flush()
+                    try await settle()
+                    let r = try await writer.record(d, existingID)
+                    let merged = validator.validate(.text(Self.texts(p.cells, mapping)), existing: try DatasetService.values(r, schema))
+                    _ = try await writer.save(d, schema, r, values: merged.values, deleted: false, action: "import", at: now)
+                    result.updated += 1
+                } else {
+                    let id = ids.next()
+                    for key in uniqueFields {
+                        if let v = validation.values[key], !v.isNull { used[key]?[SearchText.compactKey(v.text)] = id }
+                    }
+                    batch.append(NewRow(id: id, json: try p.encoded.get(), search: p.search, values: validation.values,
+                                       columnTexts: p.columnTexts))
+                    result.imported += 1
+                    if batch.count >= bulk.batchSize { try await flush() }
+                }
+                if rowsSeen % 2000 == 0 { report() }
+            }
+            func report() {
+                if let progress, estimatedRows > 0 { progress(min(0.99, Double(rowsSeen) / Double(estimatedRows))) }
+            }
+
             // The next chunk is read and prepared while this one is checked and written.
             var ahead: Task<Ahead, any Error>?
+            var aheadRecords: Task<CSVRecords, any Error>?
             do {
                 while true {
                     let chunk: [(number: Int, cells: [String])]
@@ -149,7 +218,7 @@ struct ImportService: Sendable {
                         ahead = nil
                         (chunk, prepared, caches) = try await next.value
                     } else {
-                        chunk = try Self.read(source)
+                        chunk = try firstRecords.map { r in (0..<r.count).map { (r.numbers[$0], r.strings(of: $0)) } } ?? Self.read(source)
                         prepared = try await Self.prepare(chunk, mapping: mapping, validator: validator, schema: schema, plan: plan, caches: &caches)
                         if plan != nil, checked < Self.sampleRows {
                             // The first rows are also run through the original functions: any
@@ -160,9 +229,13 @@ struct ImportService: Sendable {
                             }
                             checked += prepared.count
                         }
+                        if let k = kernel, let records = firstRecords {
+                            if plan == nil || !Self.kernelAgrees(k, records, prepared, bulk) { kernel = nil }
+                            firstRecords = nil
+                        }
                     }
                     if chunk.isEmpty { break }
-                    if plan == nil || checked >= Self.sampleRows {
+                    if kernel == nil && (plan == nil || checked >= Self.sampleRows) {
                         let handed = caches
                         caches = []
                         ahead = Task { [plan] in
@@ -172,53 +245,36 @@ struct ImportService: Sendable {
                             return Ahead(chunk: chunk, prepared: prepared, caches: caches)
                         }
                     }
-
-                    for p in prepared {
-                        rowsSeen += 1
-                        let validation = (values: p.values, errors: p.errors)
-                        var errors = validation.errors
-                        // Unique values: against the dataset and against earlier rows of this file.
-                        var existingID: UUID?
-                        if let keyField, let keyValue = validation.values[keyField], !keyValue.isNull {
-                            existingID = used[keyField]?[SearchText.compactKey(keyValue.text)]
+                    for p in prepared { try await take(p) }
+                    if kernel != nil { break }
+                }
+                if let kernel, let csv, let plan {
+                    // The rest of the file through the kernel; rows it hands back go the usual way.
+                    // One core is left to the database, which takes the rows as fast as one
+                    // worker makes them.
+                    var workers = (0..<max(1, caches.count - 1)).map { _ in ImportKernel.Worker(kernel) }
+                    var records = try Self.readRecords(csv, upTo: Self.kernelChunk)
+                    while records.count > 0 {
+                        let current = records
+                        aheadRecords = Task { try Self.readRecords(csv, upTo: Self.kernelChunk) }
+                        let rowIDs = (0..<current.count).map { _ in ids.next() }
+                        let outputs = await Self.runKernel(kernel, current, rowIDs, &workers)
+                        for output in outputs {
+                            for r in output.slow { try await take(plan.prepare(current.numbers[r], current.strings(of: r), &caches[0])) }
                         }
-                        if errors.isEmpty {
-                            for key in uniqueFields {
-                                guard let value = validation.values[key], !value.isNull, let owner = used[key]?[SearchText.compactKey(value.text)] else { continue }
-                                if owner != existingID, let field = schema.field(key) {
-                                    errors.append(FieldError(field, .init(th: "ค่า \(value.text) ซ้ำกับระเบียนอื่นหรือแถวก่อนหน้า", en: "\(value.text) duplicates another record or an earlier row")))
-                                }
-                            }
-                        }
-                        if errors.isEmpty && hasReferences {
-                            let refs = validator.references(in: validation.values)
-                            if !refs.isEmpty {
-                                try await settle()
-                                errors += try await writer.checkDatabaseRules(d, schema, validation.values, recordID: existingID).filter { e in refs.contains { $0.field == e.field } }
-                            }
-                        }
-                        if !errors.isEmpty {
-                            for e in errors { result.rejected.append(.init(row: p.number, column: e.field, reason: e.message)) }
-                        } else if mode == .allOrNothing && !result.rejected.isEmpty {
-                            // keep validating, write nothing more
-                        } else if let existingID {
-                            try await flush()
+                        let written = outputs.reduce(0) { $0 + $1.written }
+                        rowsSeen += written
+                        if written > 0, mode == .validRows || result.rejected.isEmpty {
+                            result.imported += written
                             try await settle()
-                            let r = try await writer.record(d, existingID)
-                            let merged = validator.validate(.text(Self.texts(p.cells, mapping)), existing: try DatasetService.values(r, schema))
-                            _ = try await writer.save(d, schema, r, values: merged.values, deleted: false, action: "import", at: now)
-                            result.updated += 1
-                        } else {
-                            let id = ids.next()
-                            for key in uniqueFields {
-                                if let v = validation.values[key], !v.isNull { used[key]?[SearchText.compactKey(v.text)] = id }
-                            }
-                            batch.append(NewRow(id: id, json: try p.encoded.get(), search: p.search, values: validation.values,
-                                               columnTexts: p.columnTexts))
-                            result.imported += 1
-                            if batch.count >= bulk.batchSize { try await flush() }
+                            // High priority: the write's continuations must not queue behind
+                            // the kernel's work on the next chunk, or the database waits.
+                            pending = Task(priority: .high) { try await bulk.write(kernel: outputs) }
+                            kernelWrote?(written)
                         }
-                        if rowsSeen % 2000 == 0, let progress, estimatedRows > 0 { progress(min(0.99, Double(rowsSeen) / Double(estimatedRows))) }
+                        report()
+                        records = try await aheadRecords!.value
+                        aheadRecords = nil
                     }
                 }
                 if mode == .allOrNothing && !result.rejected.isEmpty {
@@ -232,6 +288,7 @@ struct ImportService: Sendable {
                 // a read of the file going on after the import.
                 if let p = pending { pending = nil; _ = try? await p.value }
                 if let a = ahead { ahead = nil; a.cancel(); _ = try? await a.value }
+                if let a = aheadRecords { aheadRecords = nil; _ = try? await a.value }
                 throw error
             }
             return result
@@ -240,6 +297,8 @@ struct ImportService: Sendable {
 
     /// Rows read, then validated in parallel, per step.
     static let chunkSize = 8192
+    /// Rows per step of the kernel: each step is two COPY statements, whose round trips add up.
+    static let kernelChunk = 32768
 
     /// The next chunk of rows of the file (empty at its end).
     static func read(_ source: any RowSource) throws -> [(number: Int, cells: [String])] {
@@ -247,6 +306,61 @@ struct ImportService: Sendable {
         chunk.reserveCapacity(chunkSize)
         while chunk.count < chunkSize, let row = try source.next() { chunk.append(row) }
         return chunk
+    }
+
+    /// The next chunk of a CSV file's records as bytes (blank ones skipped, as `CSVRowSource`
+    /// does); empty at its end.
+    static func readRecords(_ source: CSVRowSource, upTo limit: Int = chunkSize) throws -> CSVRecords {
+        var records = CSVRecords()
+        records.reserve(records: limit, bytes: limit * 256)
+        while records.count < limit, try source.reader.next(into: &records) {
+            if records.isBlank(records.count - 1) { records.removeLast() }
+        }
+        return records
+    }
+
+    /// The kernel on a chunk, its rows shared among the workers; their outputs in file order.
+    static func runKernel(_ kernel: ImportKernel, _ records: CSVRecords, _ ids: [UUID], _ workers: inout [ImportKernel.Worker]) async -> [ImportKernel.Output] {
+        let n = workers.count, count = records.count
+        if n == 1 || count < 256 { return [kernel.run(records, rows: 0..<count, ids: ids[...], &workers[0])] }
+        let slice = (count + n - 1) / n
+        return await withTaskGroup(of: (Int, ImportKernel.Output, ImportKernel.Worker).self) { group in
+            for w in 0..<n {
+                let lo = min(count, w * slice), hi = min(count, lo + slice)
+                var worker = workers[w]
+                workers[w] = .moved   // so the task's copy is not copied on write
+                group.addTask { (w, kernel.run(records, rows: lo..<hi, ids: ids[lo..<hi], &worker), worker) }
+            }
+            var outputs = [ImportKernel.Output](repeating: .init(), count: n)
+            for await (w, output, worker) in group { outputs[w] = output; workers[w] = worker }
+            return outputs
+        }
+    }
+
+    /// Whether the kernel writes, for the first rows, exactly the lines the usual way writes
+    /// from `prepared` (rows it hands back are left to the usual way).
+    /// (The lines compared are COPY's text format; the binary rows the import sends are made
+    /// from the same per-cell texts.)
+    static func kernelAgrees(_ binary: ImportKernel, _ records: CSVRecords, _ prepared: [Prepared], _ bulk: BulkWriter) -> Bool {
+        guard let columns = bulk.columns, prepared.count == records.count else { return false }
+        let parts = bulk.kernelParts(binary: false)
+        let kernel = ImportKernel(plan: binary.plan, binary: false, middle: parts.middle, tail: parts.tail)
+        var worker = ImportKernel.Worker(kernel)
+        for r in 0..<min(records.count, sampleRows) {
+            let id = UUID()
+            let output = kernel.run(records, rows: r..<r + 1, ids: [id][...], &worker)
+            guard output.written == 1 else { continue }
+            let p = prepared[r]
+            guard p.errors.isEmpty, let json = try? p.encoded.get() else { return false }
+            var record = PostgresCopy.Line(), typed = PostgresCopy.Line()
+            bulk.recordLine(id, json: json, search: p.search, &record)
+            record.end()
+            columns.line(id, p.values, p.columnTexts, &typed)
+            typed.end()
+            guard output.records.elementsEqual(record.buffer.readableBytesView),
+                  output.columns.elementsEqual(typed.buffer.readableBytesView) else { return false }
+        }
+        return true
     }
 
     /// A chunk read and prepared ahead, with the caches its preparation used.
@@ -533,6 +647,13 @@ struct ImportService: Sendable {
         let actor: String
         let at: Date
         let columns: ValueColumns?
+        /// The COPY texts every line repeats.
+        let fixed: (tenant: String, dataset: String, stamp: String)
+
+        init(db: any Database, tenantID: UUID, datasetID: UUID, actor: String, at: Date, columns: ValueColumns?) {
+            self.db = db; self.tenantID = tenantID; self.datasetID = datasetID; self.actor = actor; self.at = at; self.columns = columns
+            fixed = (PostgresCopy.hex(tenantID), PostgresCopy.hex(datasetID), PostgresCopy.timestamp(at))
+        }
 
         var isPostgres: Bool { (db as? any SQLDatabase).map { JSONPath.isPostgres($0) } ?? false }
         var batchSize: Int { isPostgres ? 5000 : 1000 }
@@ -549,15 +670,53 @@ struct ImportService: Sendable {
             }
         }
 
+        static let recordColumns = ["id", "tenant_id", "dataset_id", "version", "values_json", "search_text", "created_at", "updated_at", "updated_by"]
+
+        /// A new record's COPY line (without its end).
+        func recordLine(_ id: UUID, json: String, search: String, _ line: inout PostgresCopy.Line) {
+            line.field(id: id)
+            line.field(fixed.tenant); line.field(fixed.dataset); line.field("1")
+            line.field(json); line.field(search)
+            line.field(fixed.stamp); line.field(fixed.stamp); line.field(actor)
+        }
+
+        /// What a record's COPY row holds between its id and its JSON, and after its search
+        /// text: in the text format as `recordLine` writes them, or in the binary format.
+        func kernelParts(binary: Bool) -> (middle: [UInt8], tail: [UInt8]) {
+            if binary {
+                var middle: [UInt8] = [], tail: [UInt8] = []
+                PostgresBinary.field(uuid: tenantID, to: &middle)
+                PostgresBinary.field(uuid: datasetID, to: &middle)
+                PostgresBinary.field(int64: 1, to: &middle)   // version (Fluent's .int is a BIGINT)
+                let stamp = PostgresBinary.microseconds(at)
+                PostgresBinary.field(int64: stamp, to: &tail)
+                PostgresBinary.field(int64: stamp, to: &tail)
+                PostgresBinary.field(text: Array(actor.utf8), to: &tail)
+                return (middle, tail)
+            }
+            var line = PostgresCopy.Line()
+            recordLine(UUID(), json: "\u{1}", search: "\u{2}", &line)
+            line.end()
+            let bytes = Array(line.buffer.readableBytesView)
+            let json = bytes.firstIndex(of: 1)!, search = bytes.firstIndex(of: 2)!
+            return (Array(bytes[32..<json]), Array(bytes[(search + 1)...]))
+        }
+
+        /// Rows the kernel wrote in the binary format, sent as they are: the records, then
+        /// their typed columns.
+        func write(kernel outputs: [ImportKernel.Output]) async throws {
+            guard let copy = try await PostgresCopy.on(db), let columns else { preconditionFailure("the kernel runs on PostgreSQL with typed columns") }
+            // Into the dataset's own partition (`M0009RecordPartitions`), which checks its rows
+            // as the parent would, without routing each one.
+            try await copy.sendBinary(into: DatasetRecord.schema + "_" + PostgresCopy.hex(datasetID), columns: Self.recordColumns, outputs.map(\.records))
+            try await copy.sendBinary(into: columns.table, columns: ["record_id"] + columns.columns, outputs.map(\.columns))
+        }
+
         func writeRecords(_ rows: [NewRow], copy: PostgresCopy?) async throws {
-            let columns = ["id", "tenant_id", "dataset_id", "version", "values_json", "search_text", "created_at", "updated_at", "updated_by"]
+            let columns = Self.recordColumns
             if let copy {
-                let tenant = PostgresCopy.hex(tenantID), dataset = PostgresCopy.hex(datasetID), stamp = PostgresCopy.timestamp(at)
                 try await copy.copy(into: DatasetRecord.schema, columns: columns, count: rows.count) { i, line in
-                    let row = rows[i]
-                    line.field(id: row.id)
-                    line.field(tenant); line.field(dataset); line.field("1"); line.field(row.json); line.field(row.search)
-                    line.field(stamp); line.field(stamp); line.field(actor)
+                    recordLine(rows[i].id, json: rows[i].json, search: rows[i].search, &line)
                 }
                 return
             }

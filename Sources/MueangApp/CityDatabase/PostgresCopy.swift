@@ -32,6 +32,28 @@ struct PostgresCopy {
         }
     }
 
+    /// Sends rows already written in COPY's binary format (`PostgresBinary`), framed by the
+    /// format's header and trailer.
+    ///
+    /// PostgresNIO's `copyFrom` only asks for the text format: it writes `COPY "<table>"
+    /// (<columns>) FROM STDIN WITH (FORMAT text)`. The binary format is asked for by passing
+    /// the whole statement up to its options as the table, ending in a comment that takes the
+    /// rest of the line. Only our own table and column names (checked below) go into it.
+    func sendBinary(into table: String, columns: [String], _ rows: [[UInt8]]) async throws {
+        precondition(([table] + columns).allSatisfy { $0.utf8.allSatisfy { b in (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x5F } },
+                     "table and column names are plain identifiers")
+        let statement = "\(table)\" (\(columns.joined(separator: ", "))) FROM STDIN WITH (FORMAT binary) --"
+        try await connection.copyFrom(table: statement, columns: [], logger: Self.logger) { writer in
+            try await writer.write(ByteBuffer(bytes: PostgresBinary.header))
+            for piece in rows {
+                for start in stride(from: 0, to: piece.count, by: 1 << 20) {
+                    try await writer.write(ByteBuffer(bytes: piece[start..<min(piece.count, start + 1 << 20)]))
+                }
+            }
+            try await writer.write(ByteBuffer(bytes: PostgresBinary.trailer))
+        }
+    }
+
     static let logger = Logger(label: "mueang.import.copy")
 
     /// One row being written: fields separated by tabs, special characters escaped.

@@ -87,3 +87,15 @@ struct M0009RecordPartitions: AsyncMigration {
     }
 }
 
+/// The typed columns of every dataset built again on PostgreSQL, with the BRIN index that
+/// `ValueColumns.create` now gives them instead of a primary key.
+struct M0010ValueColumnsBRIN: AsyncMigration {
+    var name: String { "0010_value_columns_brin" }
+
+    func prepare(on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase, JSONPath.isPostgres(sql) else { return }
+        try await ValueColumns.rebuildAll(on: db)
+    }
+
+    func revert(on db: any Database) async throws {}
+}

@@ -1,0 +1,452 @@
+import Foundation
+import Datasets
+import Tabular
+
+/// The import's lane for plain rows on PostgreSQL: CSV records read as bytes become, on every
+/// core, the two COPY texts the import sends (each record's line, and its typed columns' line),
+/// with no `String`, `FieldValue` or dictionary made per row.
+///
+/// A cell takes a byte path only where its result is certain to be `FastPlan`'s: text that is
+/// plain ASCII or Thai with nothing to trim, escape or fold but Latin case, and whole or decimal
+/// numbers already in plain digits, for fields with no limit or pattern. Any other cell is read
+/// by `FastPlan` itself (and remembered by its bytes while its column repeats). A row with an
+/// error, or with a value the plan cannot assemble in parts, is handed back to go the usual way.
+/// The import compares this lane's lines with the usual way's on its first rows before using it.
+struct ImportKernel: Sendable {
+    let plan: ImportService.FastPlan
+    let lanes: [Lane]
+    /// `"key":` of each slot's field.
+    let keys: [[UInt8]]
+    /// COPY's binary format (`PostgresBinary`), or its text format (the sample check's).
+    let binary: Bool
+    /// The record's bytes between the id and the JSON, and after the search text, in the format.
+    let middle: [UInt8], tail: [UInt8]
+    /// How each slot's typed column stores its value.
+    let columnKinds: [ValueColumns.Kind]
+
+    enum Lane: Sendable { case text, integer, decimal, general }
+
+    init(plan: ImportService.FastPlan, binary: Bool, middle: [UInt8], tail: [UInt8]) {
+        self.plan = plan
+        self.binary = binary
+        self.middle = middle
+        self.tail = tail
+        columnKinds = plan.slots.map { ValueColumns.kind($0.field.type) }
+        keys = plan.slots.map { Array("\"\($0.field.key)\":".utf8) }
+        lanes = plan.slots.map { slot in
+            let f = slot.field
+            guard f.min == nil, f.max == nil, f.pattern == nil else { return .general }
+            switch f.type {
+            case .text, .longText: return .text
+            case .integer: return .integer
+            case .decimal: return .decimal
+            default: return .general
+            }
+        }
+    }
+
+    /// What one core wrote from its share of a chunk.
+    struct Output: Sendable {
+        var records: [UInt8] = []
+        var columns: [UInt8] = []
+        var written = 0
+        /// Records (indices in the chunk) to go the usual way.
+        var slow: [Int] = []
+    }
+
+    /// Where a cell's three texts are in a buffer; `state` 0 null, 1 present, 2 slow.
+    struct Span: Sendable {
+        var state: UInt8 = 0
+        var json: Range<Int> = 0..<0, search: Range<Int> = 0..<0, column: Range<Int> = 0..<0
+        static let null = Span(state: 0), slow = Span(state: 2)
+    }
+
+    /// One core's memory of cells already read, per field, keyed by their bytes; with the row
+    /// being assembled.
+    struct Worker: Sendable {
+        var tables: [CellTable]
+        var scratch: [UInt8] = []
+        var spans: [Span]
+        /// The spans, in `absentBytes`, of each slot's value when its column is missing.
+        var absent: [Span] = []
+        var absentBytes: [UInt8] = []
+
+        /// A worker whose state was moved to a task.
+        static var moved: Worker { Worker(tables: [], spans: []) }
+
+        private init(tables: [CellTable], spans: [Span]) { self.tables = tables; self.spans = spans }
+
+        init(_ kernel: ImportKernel) {
+            tables = kernel.plan.slots.map { _ in CellTable() }
+            spans = Array(repeating: .null, count: kernel.plan.slots.count)
+            for slot in kernel.plan.slots {
+                absent.append(kernel.span(of: kernel.plan.absent[slot.index]!, into: &absentBytes))
+            }
+        }
+    }
+
+    /// Records `rows` of `records`, the i-th with `ids[i]`.
+    func run(_ records: CSVRecords, rows: Range<Int>, ids: ArraySlice<UUID>, _ worker: inout Worker) -> Output {
+        var out = Output()
+        out.records.reserveCapacity(rows.count * 512)
+        out.columns.reserveCapacity(rows.count * 256)
+        records.bytes.withUnsafeBufferPointer { base in
+            for (r, id) in zip(rows, ids) {
+                if !row(r, records, base, id, &worker, &out) { out.slow.append(r) }
+            }
+        }
+        return out
+    }
+
+    private func row(_ r: Int, _ records: CSVRecords, _ base: UnsafeBufferPointer<UInt8>, _ id: UUID,
+                     _ w: inout Worker, _ out: inout Output) -> Bool {
+        w.scratch.removeAll(keepingCapacity: true)
+        let fields = records.fields(of: r)
+        for (i, slot) in plan.slots.enumerated() {
+            let span: Span
+            if let column = slot.column, column < fields.count {
+                let range = records.range(ofField: fields.lowerBound + column)
+                let cell = UnsafeBufferPointer(rebasing: base[range])
+                span = w.tables[i].isUseful ? cached(i, cell, &w) : evaluate(i, cell, into: &w.scratch)
+            } else {
+                span = Self.copy(w.absent[i], from: w.absentBytes, into: &w.scratch)
+            }
+            if span.state == 2 { return false }
+            w.spans[i] = span
+        }
+        return w.scratch.withUnsafeBufferPointer { scratch in
+            binary ? binaryRows(id, scratch, w.spans, &out) : textLines(id, scratch, w.spans, &out)
+        }
+    }
+
+    /// The record's COPY text line (id, tenant, dataset, version, JSON, search text, stamps and
+    /// actor) and its typed columns' line.
+    private func textLines(_ id: UUID, _ scratch: UnsafeBufferPointer<UInt8>, _ spans: [Span], _ out: inout Output) -> Bool {
+        Self.appendHex(id, to: &out.records)
+        out.records.append(contentsOf: middle)
+        appendJSON(scratch, spans, to: &out.records)
+        out.records.append(0x09)
+        appendSearch(scratch, spans, to: &out.records)
+        out.records.append(contentsOf: tail)
+        Self.appendHex(id, to: &out.columns)
+        for i in plan.slots.indices {
+            out.columns.append(0x09)
+            if spans[i].state == 1 {
+                out.columns.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[spans[i].column]))
+            } else {
+                out.columns.append(UInt8(ascii: "\\")); out.columns.append(UInt8(ascii: "N"))
+            }
+        }
+        out.columns.append(0x0A)
+        out.written += 1
+        return true
+    }
+
+    /// The same two rows as binary COPY tuples; false (nothing written) if a number's text
+    /// does not read as its column's type.
+    private func binaryRows(_ id: UUID, _ scratch: UnsafeBufferPointer<UInt8>, _ spans: [Span], _ out: inout Output) -> Bool {
+        let columnsStart = out.columns.count
+        PostgresBinary.append(Int16(1 + plan.slots.count), to: &out.columns)
+        PostgresBinary.field(uuid: id, to: &out.columns)
+        for i in plan.slots.indices {
+            guard spans[i].state == 1 else { PostgresBinary.null(to: &out.columns); continue }
+            let text = UnsafeBufferPointer(rebasing: scratch[spans[i].column])
+            switch columnKinds[i] {
+            case .text:
+                PostgresBinary.field(text: text, to: &out.columns)
+            case .integer:
+                guard let n = PostgresBinary.int64(text) else { out.columns.removeLast(out.columns.count - columnsStart); return false }
+                PostgresBinary.field(int64: n, to: &out.columns)
+            case .decimal:
+                guard PostgresBinary.field(numeric: text, to: &out.columns) else { out.columns.removeLast(out.columns.count - columnsStart); return false }
+            }
+        }
+        PostgresBinary.append(Int16(9), to: &out.records)
+        PostgresBinary.field(uuid: id, to: &out.records)
+        out.records.append(contentsOf: middle)
+        var start = PostgresBinary.startField(&out.records)
+        appendJSON(scratch, spans, to: &out.records)
+        PostgresBinary.endField(start, &out.records)
+        start = PostgresBinary.startField(&out.records)
+        appendSearch(scratch, spans, to: &out.records)
+        PostgresBinary.endField(start, &out.records)
+        out.records.append(contentsOf: tail)
+        out.written += 1
+        return true
+    }
+
+    private func appendJSON(_ scratch: UnsafeBufferPointer<UInt8>, _ spans: [Span], to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        var first = true
+        for i in plan.jsonOrder where spans[i].state == 1 {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[spans[i].json]))
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    private func appendSearch(_ scratch: UnsafeBufferPointer<UInt8>, _ spans: [Span], to out: inout [UInt8]) {
+        var first = true
+        for i in plan.searchOrder where spans[i].state == 1 {
+            if !first { out.append(0x20) }
+            first = false
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[spans[i].search]))
+        }
+    }
+
+    /// A cell through slot `i`'s table: its remembered texts, or read and remembered.
+    private func cached(_ i: Int, _ cell: UnsafeBufferPointer<UInt8>, _ w: inout Worker) -> Span {
+        let found = w.tables[i].find(cell)
+        if case .found(let entry) = found {
+            return Self.copy(w.tables[i].entries[entry].span, from: w.tables[i].arena, into: &w.scratch)
+        }
+        let span = evaluate(i, cell, into: &w.scratch)
+        w.tables[i].insert(cell, at: found, span: span, from: w.scratch)
+        return span
+    }
+
+    /// Reads a cell of slot `i`, appending its texts to `out`.
+    func evaluate(_ i: Int, _ cell: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Span {
+        switch lanes[i] {
+        case .text:
+            if let upper = Self.plainText(cell) {
+                let j = out.count
+                out.append(contentsOf: keys[i]); out.append(0x22); out.append(contentsOf: cell); out.append(0x22)
+                let s = out.count
+                if upper { for b in cell { out.append(b >= 0x41 && b <= 0x5A ? b + 0x20 : b) } } else { out.append(contentsOf: cell) }
+                let c = out.count
+                out.append(contentsOf: cell)
+                return Span(state: 1, json: j..<s, search: s..<c, column: c..<out.count)
+            }
+        case .integer:
+            if Self.plainInteger(cell) { return number(i, cell, into: &out) }
+        case .decimal:
+            if let digits = Self.plainDecimal(cell) { return digits.withUnsafeBufferPointer { number(i, $0, into: &out) } }
+        case .general:
+            break
+        }
+        let text = String(decoding: cell, as: UTF8.self)
+        let field = plan.slots[i].field
+        do throws(FieldError) {
+            let value = try field.parse(text: text)
+            return span(of: ImportService.FastPlan.cell(field, value: value, errors: field.check(value), encoder: plan.encoder, input: text), into: &out)
+        } catch {
+            return .slow
+        }
+    }
+
+    /// A number's texts: the JSON fragment, the search text and the column are its digits.
+    private func number(_ i: Int, _ digits: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Span {
+        let j = out.count
+        out.append(contentsOf: keys[i]); out.append(contentsOf: digits)
+        let s = out.count
+        out.append(contentsOf: digits)
+        let c = out.count
+        out.append(contentsOf: digits)
+        return Span(state: 1, json: j..<s, search: s..<c, column: c..<out.count)
+    }
+
+    /// A cell the plan read: its texts as COPY writes them, or slow where the plan would not
+    /// assemble the row in parts.
+    func span(of r: ImportService.CellResult, into out: inout [UInt8]) -> Span {
+        guard r.errors.isEmpty else { return .slow }
+        guard let value = r.value, !value.isNull else { return .null }
+        guard let json = r.json, let search = r.search, !search.isEmpty, let column = r.columnText else { return .slow }
+        let j = out.count
+        append(json, to: &out)
+        let s = out.count
+        append(search, to: &out)
+        let c = out.count
+        append(column, to: &out)
+        return Span(state: 1, json: j..<s, search: s..<c, column: c..<out.count)
+    }
+
+    static func copy(_ span: Span, from bytes: [UInt8], into out: inout [UInt8]) -> Span {
+        guard span.state == 1 else { return span }
+        let shift = out.count - span.json.lowerBound
+        out.append(contentsOf: bytes[span.json.lowerBound..<span.column.upperBound])
+        return Span(state: 1, json: span.json.lowerBound + shift..<span.json.upperBound + shift,
+                    search: span.search.lowerBound + shift..<span.search.upperBound + shift,
+                    column: span.column.lowerBound + shift..<span.column.upperBound + shift)
+    }
+
+    // MARK: Byte paths
+
+    /// Whether a text cell's value, JSON, search text and column are its own bytes (the search
+    /// text with Latin capitals lowered): returns whether it has capitals, nil when not plain.
+    /// Plain: printable ASCII other than `"` and `\`, single spaces inside, Thai letters, marks
+    /// and signs (not digits, not ํ) in canonical order, starting and ending where
+    /// `FastPlan.safeForParts` allows; mirrors `FieldParsing.trim`, `FastPlan.quickJSON` and
+    /// `SearchText.plainNormalized`, and the import's sample check holds it to them.
+    static func plainText(_ cell: UnsafeBufferPointer<UInt8>) -> Bool? {
+        var i = 0, upper = false, previous: UInt32 = 0x20, first = true
+        let n = cell.count
+        guard n > 0 else { return nil }
+        while i < n {
+            let b = cell[i]
+            let v: UInt32
+            if b < 0x80 {
+                v = UInt32(b)
+                switch b {
+                case 0x20: if previous == 0x20 { return nil }
+                case 0x41...0x5A: upper = true
+                case 0x22, 0x5C: return nil
+                case 0x21...0x7E: break
+                default: return nil
+                }
+                i += 1
+            } else {
+                guard b == 0xE0, i + 2 < n else { return nil }
+                let b1 = cell[i + 1], b2 = cell[i + 2]
+                guard b1 == 0xB8 || b1 == 0xB9, b2 & 0xC0 == 0x80 else { return nil }
+                v = 0x0E00 + (b1 == 0xB9 ? 0x40 : 0) + UInt32(b2 & 0x3F)
+                switch v {
+                case 0x0E01...0x0E3A, 0x0E3F...0x0E4C, 0x0E4E, 0x0E4F, 0x0E5A, 0x0E5B:
+                    let cv = SearchText.combiningClass(v)
+                    if SearchText.combiningClass(previous) > cv, cv > 0 { return nil }
+                    if previous == 0x20, v == 0x0E31 || v == 0x0E33 || (0x0E34...0x0E3A).contains(v) || (0x0E47...0x0E4E).contains(v) { return nil }
+                default: return nil
+                }
+                i += 3
+            }
+            if first {
+                first = false
+                guard startsPlain(v) else { return nil }
+            }
+            previous = v
+        }
+        guard endsPlain(previous) else { return nil }
+        return upper
+    }
+
+    /// `FastPlan.safeForParts`' first and last characters.
+    static func startsPlain(_ v: UInt32) -> Bool {
+        (0x21...0x7E).contains(v) || (0x0E01...0x0E2F).contains(v) || v == 0x0E46 || (0x0E50...0x0E59).contains(v) || (0x0E40...0x0E44).contains(v)
+    }
+
+    static func endsPlain(_ v: UInt32) -> Bool {
+        (0x21...0x7E).contains(v) || (0x0E01...0x0E2F).contains(v) || v == 0x0E46 || (0x0E50...0x0E59).contains(v)
+            || v == 0x0E30 || v == 0x0E32 || v == 0x0E33 || v == 0x0E45 || (0x0E34...0x0E3A).contains(v) || (0x0E47...0x0E4C).contains(v)
+    }
+
+    /// `-?digits` with no leading zero (or `0`), at most 18 digits: a whole number whose text
+    /// is itself.
+    static func plainInteger(_ cell: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = cell.first == UInt8(ascii: "-") ? 1 : 0
+        let digits = cell.count - i
+        guard digits >= 1, digits <= 18, cell[i] >= 0x30, cell[i] <= 0x39 else { return false }
+        if cell[i] == 0x30 { return digits == 1 && i == 0 }
+        i += 1
+        while i < cell.count { guard cell[i] >= 0x30 && cell[i] <= 0x39 else { return false }; i += 1 }
+        return true
+    }
+
+    /// `ThaiDigits.decimalDescription(ofPlain:)` on bytes: `-?digits[.digits]` of at most 31
+    /// bytes, written without leading or trailing zeros; nil for anything else.
+    static func plainDecimal(_ cell: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        guard cell.count <= 31 else { return nil }
+        var whole = 0, fraction = 0, dot: Int?
+        for (k, b) in cell.enumerated() {
+            switch b {
+            case 0x30...0x39: if dot == nil { whole += 1 } else { fraction += 1 }
+            case UInt8(ascii: "-") where k == 0: continue
+            case UInt8(ascii: ".") where dot == nil: dot = k
+            default: return nil
+            }
+        }
+        guard whole > 0, dot == nil || fraction > 0 else { return nil }
+        let negative = cell[0] == UInt8(ascii: "-")
+        let dotAt = dot ?? cell.count
+        var lo = negative ? 1 : 0
+        while lo < dotAt, cell[lo] == 0x30 { lo += 1 }
+        var hi = cell.count
+        if dot != nil { while hi > dotAt + 1, cell[hi - 1] == 0x30 { hi -= 1 } }
+        let hasFraction = dot != nil && hi > dotAt + 1
+        if lo == dotAt && !hasFraction { return [0x30] }
+        var out: [UInt8] = negative ? [UInt8(ascii: "-")] : []
+        if lo == dotAt { out.append(0x30) } else { out.append(contentsOf: cell[lo..<dotAt]) }
+        if hasFraction { out.append(contentsOf: cell[dotAt..<hi]) }
+        return out
+    }
+
+    // MARK: COPY text
+
+    /// A text as the format writes it: escaped for COPY's text format, as it is for binary.
+    func append(_ text: String, to out: inout [UInt8]) {
+        if binary { out.append(contentsOf: text.utf8) } else { Self.appendEscaped(text, to: &out) }
+    }
+
+    static func appendEscaped(_ text: String, to out: inout [UInt8]) {
+        for b in text.utf8 {
+            switch b {
+            case 0x5C: out.append(0x5C); out.append(0x5C)
+            case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
+            case 0x0A: out.append(0x5C); out.append(UInt8(ascii: "n"))
+            case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
+            default: out.append(b)
+            }
+        }
+    }
+
+    static func appendHex(_ id: UUID, to out: inout [UInt8]) {
+        let at = out.count
+        out.append(contentsOf: repeatElement(0, count: 32))
+        out.withUnsafeMutableBufferPointer { PostgresCopy.writeHex(id, into: $0.baseAddress! + at) }
+    }
+}
+
+/// Cells of one field already read, by their bytes (open addressing, bounded like
+/// `FieldCaches`: a column whose cells rarely repeat stops being looked up).
+struct CellTable: Sendable {
+    struct Entry: Sendable { let hash: UInt64; let key: Range<Int>; let span: ImportKernel.Span }
+    var arena: [UInt8] = []
+    var entries: [Entry] = []
+    private var places = [Int32](repeating: -1, count: 2 * ImportService.FieldCaches.limit)
+    var lookups = 0, hits = 0
+
+    var isUseful: Bool { lookups < ImportService.FieldCaches.trial || hits * 4 >= lookups }
+
+    enum Found { case found(Int), missing(place: Int, hash: UInt64) }
+
+    mutating func find(_ cell: UnsafeBufferPointer<UInt8>) -> Found {
+        lookups += 1
+        let hash = Self.hash(cell)
+        let mask = places.count - 1
+        var place = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let e = Int(places[place])
+            if e < 0 { return .missing(place: place, hash: hash) }
+            let entry = entries[e]
+            if entry.hash == hash, entry.key.count == cell.count,
+               arena.withUnsafeBufferPointer({ a in cell.isEmpty || memcmp(a.baseAddress! + entry.key.lowerBound, cell.baseAddress!, cell.count) == 0 }) {
+                hits += 1
+                return .found(e)
+            }
+            place = (place + 1) & mask
+        }
+    }
+
+    /// Remembers `cell` with its texts (at `span` in `texts`), while there is room.
+    mutating func insert(_ cell: UnsafeBufferPointer<UInt8>, at found: Found, span: ImportKernel.Span, from texts: [UInt8]) {
+        guard case .missing(let place, let hash) = found, entries.count < ImportService.FieldCaches.limit else { return }
+        let key = arena.count..<arena.count + cell.count
+        arena.append(contentsOf: cell)
+        places[place] = Int32(entries.count)
+        entries.append(Entry(hash: hash, key: key, span: ImportKernel.copy(span, from: texts, into: &arena)))
+    }
+
+    static func hash(_ p: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(p.count)
+        var i = 0
+        if let base = p.baseAddress {
+            while i + 8 <= p.count {
+                h = (h ^ UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) &* 0x0000_0100_0000_01B3
+                h ^= h >> 29
+                i += 8
+            }
+        }
+        while i < p.count { h = (h ^ UInt64(p[i])) &* 0x0000_0100_0000_01B3; i += 1 }
+        return h ^ (h >> 32)
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import Testing
+import Vapor
+import Fluent
+import SQLKit
+import NIOConcurrencyHelpers
+@testable import MueangApp
+import Datasets
+import Tabular
+import ThaiConventions
+
+@Suite("Import kernel: plain rows as bytes, exactly as the usual way stores them")
+struct ImportKernelTests {
+    typealias API = CityDatabaseAPITests
+
+    /// Cells that take the byte paths, cells that must not (something to trim, escape, fold,
+    /// reorder or convert), and cells that are errors, for each field of `fields`.
+    static let cells: [[String]] = [
+        // owner (text)
+        ["บุญมี ชัยมงคล", "Somchai JAIDEE", " spaced  out ", "Mr. \"Quoted\"", "back\\slash", "tab\there", "ก\u{0E48}\u{0E38}",
+         "ก\u{0E38}\u{0E48}", "ที่ ๑๒", "e\u{301}", "ก\u{0E4D}\u{0E32}", "อื่น ๆ", "ๆ", "เก่า", "ฯลฯ", "", "a  b", "ญี่ปุ่น", "\u{200B}x",
+         "ก\u{0E31}", "x \u{0E31}", "ABC def", "x\ny", "ราคา ฿", "ไก่", "ก่", "Ｆull", "ไอ้ ", "ำนา"],
+        // households (integer)
+        ["4", "0", "-0", "007", "๑๒", "1,000", "-15", "12.0", "12.5", "abc", "", "999999999999999999", "9999999999999999999", " 8", "+3"],
+        // income (decimal)
+        ["14840.41", "0.10", "-0.00", "000123.4500", "1,234.50", "๑๒.๕", "7", "-7.80", "1e5", "abc", "", ".5", "5.", "0",
+         "1234567890123456789012345678901", "12345678901234567890123456789012", "-0012.3400", "100", "0.0001", "10000", "99999.9999",
+         "-123456789.123456789", "0.00001", "10000.00010", "1000000000000"],
+        // zone (choice)
+        ["ก", "ข", "other", "OTHER", "x", ""],
+        // surveyed (date)
+        ["2021-02-22", "๑๕/๖/๒๕๖๗", "15 มี.ค. 2569", "2024-02-30", "", "45000"],
+        // note (long text)
+        ["108/1 หมู่ 10, ถนนมิตรภาพ", "line\nbreak", "", "Quote \"q\"", "ปกติ", "UPPER lower", "ข้อความ\r\nสองบรรทัด"],
+        // tag (text, at most 12 characters: never the byte path)
+        ["short", "this is far too long for it", "", "ก"],
+    ]
+    static let fields = #"[{"key": "code", "type": "text"}, {"key": "owner", "type": "text"}, {"key": "households", "type": "integer"}, {"key": "income", "type": "decimal"}, {"key": "zone", "type": "choice", "choices": ["ก", "ข", "Other"]}, {"key": "surveyed", "type": "date"}, {"key": "note", "type": "long_text"}, {"key": "tag", "type": "text", "max": 12}]"#
+
+    /// A CSV of `rows` rows: each row's cells picked from `cells` by steps that are prime to
+    /// the lists' lengths, so every combination mixes; every field quoted.
+    static func file(rows: Int) -> String {
+        func quoted(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        var text = "code,owner,households,income,zone,surveyed,note,tag\r\n"
+        let steps = [7, 5, 11, 13, 17, 19, 23]
+        for i in 0..<rows {
+            let picked = cells.indices.map { c in cells[c][(i * steps[c] + i / 97) % cells[c].count] }
+            text += ([quoted("R\(i)")] + picked.map(quoted)).joined(separator: ",") + "\r\n"
+            if i % 1000 == 999 { text += "\r\n,,,\r\n" }   // a blank line and a row of empty cells
+        }
+        return text
+    }
+
+    @Test("On PostgreSQL, a file past the first chunk imports through the kernel into the same records, search texts, typed columns and rejects as the usual way",
+          arguments: Engine.available.filter { $0 == .postgres })
+    func kernelStoresWhatTheUsualWayStores(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let api = try await Browser.withToken(app, "nongki", .admin)
+            for slug in ["bykernel", "usual", "allornothing"] {
+                let made = try await API.send(api, .POST, "/api/v1/t/nongki/datasets",
+                                              json: #"{"slug": "\#(slug)", "title": {"th": "ทดสอบ", "en": "Test"}, "fields": \#(Self.fields)}"#)
+                #expect(made.status == .created || made.status == .ok, "\(made.body)")
+            }
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kernel-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let url = dir.appendingPathComponent("rows.csv")
+            let rows = ImportService.chunkSize + 3_000
+            try Data(Self.file(rows: rows).utf8).write(to: url)
+
+            let tenant = try await PlatformService(db: app.db, passwordCost: 4).tenant(slug: "nongki")
+            let service = DatasetService(scope: TenantScope(tenantID: try tenant.requireID(), db: app.db), actor: "test")
+            func importing(_ slug: String, kernel: Bool, mode: ImportMode = .validRows) async throws -> (ImportResult, Int) {
+                let wrote = NIOLockedValueBox(0)
+                var importer = ImportService(service: service)
+                importer.allowsKernel = kernel
+                importer.kernelWrote = { n in wrote.withLockedValue { $0 += n } }
+                do {
+                    let result = try await importer.run(try await service.dataset(slug), source: try CSVRowSource(url: url), mode: mode, keyField: nil)
+                    return (result, wrote.withLockedValue { $0 })
+                } catch let rolledBack as ImportService.RolledBack {
+                    return (rolledBack.result, wrote.withLockedValue { $0 })
+                }
+            }
+            let (byKernel, kernelRows) = try await importing("bykernel", kernel: true)
+            let (usual, usualKernelRows) = try await importing("usual", kernel: false)
+            #expect(usualKernelRows == 0)
+            #expect(kernelRows > 500, "the kernel wrote \(kernelRows) rows")
+            #expect(byKernel.imported == usual.imported && byKernel.updated == usual.updated)
+            #expect(byKernel.imported > rows / 4 && !usual.rejected.isEmpty)
+            #expect(byKernel.rejected.map { "\($0.row) \($0.column ?? "-") \($0.reason.en)" } == usual.rejected.map { "\($0.row) \($0.column ?? "-") \($0.reason.en)" })
+
+            // The stored records and typed columns, byte for byte, by each row's code.
+            let sql = try #require(app.db as? any SQLDatabase)
+            func stored(_ slug: String) async throws -> (records: [String: String], columns: [String: String]) {
+                let d = try await service.dataset(slug)
+                struct Record: Decodable {
+                    let values_json: String; let search_text: String; let version: Int; let updated_by: String
+                    let created_at: Date; let updated_at: Date; let deleted_at: Date?
+                }
+                var records: [String: String] = [:], stamps: Set<Date> = []
+                for r in try await sql.raw("SELECT * FROM dataset_records WHERE dataset_id = \(bind: try d.requireID())").all(decoding: Record.self) {
+                    let code = try #require(try JSONSerialization.jsonObject(with: Data(r.values_json.utf8)) as? [String: Any])["code"] as? String
+                    records[try #require(code)] = "\(r.values_json)\t\(r.search_text)\t\(r.version)\t\(r.updated_by)\t\(r.created_at == r.updated_at)\t\(r.deleted_at == nil)"
+                    stamps.insert(r.created_at)
+                }
+                #expect(stamps.count == 1, "one moment for the whole import")
+                let table = try #require(ValueColumns(app.db, datasetID: try d.requireID(), schema: try DatasetService.schema(of: d))).table
+                struct Columns: Decodable { let code: String; let row: String }
+                var columns: [String: String] = [:]
+                for c in try await sql.raw("SELECT c0 AS code, (t.*)::text AS row FROM \(unsafeRaw: table) t").all(decoding: Columns.self) {
+                    columns[c.code] = String(c.row.drop { $0 != "," })   // without the record id
+                }
+                return (records, columns)
+            }
+            let a = try await stored("bykernel"), b = try await stored("usual")
+            #expect(a.records.count == byKernel.imported && a.columns.count == byKernel.imported)
+            #expect(a.records.keys.sorted() == b.records.keys.sorted())
+            let differing = a.records.keys.filter { a.records[$0] != b.records[$0] || a.columns[$0] != b.columns[$0] }.sorted()
+            #expect(differing.isEmpty, "rows stored differently: \(differing.prefix(5).map { "\($0): \(a.records[$0] ?? "-") | \(b.records[$0] ?? "-") | \(a.columns[$0] ?? "-") | \(b.columns[$0] ?? "-")" })")
+
+            // All or nothing: the kernel's writes go back with the rest.
+            let (refused, refusedKernelRows) = try await importing("allornothing", kernel: true, mode: .allOrNothing)
+            #expect(refused.imported == 0 && refused.rejected.count == usual.rejected.count)
+            #expect(refusedKernelRows == 0, "nothing is written once a row was rejected")
+            let left = try await DatasetRecord.query(on: app.db).filter(\.$datasetID == (try await service.dataset("allornothing")).requireID()).count()
+            #expect(left == 0)
+        }
+    }
+
+    @Test("The decimal byte path writes what ThaiDigits.decimalDescription(ofPlain:) writes, and refuses what it refuses")
+    func decimalBytes() {
+        var inputs = ["0", "-0", "00", "0.0", "-0.000", "1", "-1", "10", "100.00", "0.5", "-0.50", "007.070", "1.", ".1", "-", "", "1-2", "1..2",
+                      "1.2.3", "12a", "๑๒", "1,000", String(repeating: "9", count: 31), String(repeating: "9", count: 32), "-" + String(repeating: "1", count: 30)]
+        for whole in ["", "0", "00", "1", "10", "0010"] {
+            for fraction in [nil, "", "0", "5", "50", "05", "000"] as [String?] {
+                for sign in ["", "-"] { inputs.append(sign + whole + (fraction.map { "." + $0 } ?? "")) }
+            }
+        }
+        for input in inputs {
+            let bytes = Array(input.utf8)
+            let got = bytes.withUnsafeBufferPointer { ImportKernel.plainDecimal($0) }.map { String(decoding: $0, as: UTF8.self) }
+            #expect(got == ThaiDigits.decimalDescription(ofPlain: input), "\(input)")
+        }
+    }
+}
