@@ -209,7 +209,6 @@ struct ImportService: Sendable {
 
             // The next chunk is read and prepared while this one is checked and written.
             var ahead: Task<Ahead, any Error>?
-            var aheadRecords: Task<CSVRecords, any Error>?
             do {
                 while true {
                     let chunk: [(number: Int, cells: [String])]
@@ -250,13 +249,11 @@ struct ImportService: Sendable {
                 }
                 if let kernel, let csv, let plan {
                     // The rest of the file through the kernel; rows it hands back go the usual way.
-                    // One core is left to the database, which takes the rows as fast as one
-                    // worker makes them.
+                    // One core is left to the database, which takes the rows slower than one
+                    // worker reads and makes them: reading ahead on another core only took
+                    // time from the database.
                     var workers = (0..<max(1, caches.count - 1)).map { _ in ImportKernel.Worker(kernel) }
-                    var records = try Self.readRecords(csv, upTo: Self.kernelChunk)
-                    while records.count > 0 {
-                        let current = records
-                        aheadRecords = Task { try Self.readRecords(csv, upTo: Self.kernelChunk) }
+                    while case let current = try Self.readRecords(csv, upTo: Self.kernelChunk), current.count > 0 {
                         let rowIDs = (0..<current.count).map { _ in ids.next() }
                         let outputs = await Self.runKernel(kernel, current, rowIDs, &workers)
                         for output in outputs {
@@ -273,8 +270,6 @@ struct ImportService: Sendable {
                             kernelWrote?(written)
                         }
                         report()
-                        records = try await aheadRecords!.value
-                        aheadRecords = nil
                     }
                 }
                 if mode == .allOrNothing && !result.rejected.isEmpty {
@@ -288,7 +283,6 @@ struct ImportService: Sendable {
                 // a read of the file going on after the import.
                 if let p = pending { pending = nil; _ = try? await p.value }
                 if let a = ahead { ahead = nil; a.cancel(); _ = try? await a.value }
-                if let a = aheadRecords { aheadRecords = nil; _ = try? await a.value }
                 throw error
             }
             return result
