@@ -99,12 +99,20 @@ enum DatasetImportEndpoint {
             throw AppError(.insufficientStorage, th: "บันทึกไฟล์ไม่ได้", en: "Could not store the upload.")
         }
         var total = 0
+        // The body arrives in small pieces: written a megabyte at a time, in fewer system calls.
+        var pending = ByteBuffer()
+        func write() throws {
+            try pending.withUnsafeReadableBytes { try handle.write(contentsOf: $0) }
+            pending.clear()
+        }
         do {
-            for try await chunk in req.body {
+            for try await var chunk in req.body {
                 total += chunk.readableBytes
                 guard total <= maxUpload else { throw AppError.tooLarge }
-                try handle.write(contentsOf: Data(buffer: chunk))
+                pending.writeBuffer(&chunk)
+                if pending.readableBytes >= 1 << 20 { try write() }
             }
+            try write()
             try handle.close()
         } catch {
             try? handle.close()

@@ -86,8 +86,12 @@ struct ImportKernel: Sendable {
     }
 
     /// Records `rows` of `records`, the i-th with `ids[i]`.
-    func run(_ records: CSVRecords, rows: Range<Int>, ids: ArraySlice<UUID>, _ worker: inout Worker) -> Output {
-        var out = Output()
+    /// `out` is emptied first and keeps its capacity (the import hands back outputs already sent).
+    func run(_ records: CSVRecords, rows: Range<Int>, ids: ArraySlice<UUID>, _ worker: inout Worker, into out: inout Output) {
+        out.records.removeAll(keepingCapacity: true)
+        out.columns.removeAll(keepingCapacity: true)
+        out.slow.removeAll(keepingCapacity: true)
+        out.written = 0
         out.records.reserveCapacity(rows.count * 512)
         out.columns.reserveCapacity(rows.count * 256)
         records.bytes.withUnsafeBufferPointer { base in
@@ -95,6 +99,11 @@ struct ImportKernel: Sendable {
                 if !row(r, records, base, id, &worker, &out) { out.slow.append(r) }
             }
         }
+    }
+
+    func run(_ records: CSVRecords, rows: Range<Int>, ids: ArraySlice<UUID>, _ worker: inout Worker) -> Output {
+        var out = Output()
+        run(records, rows: rows, ids: ids, &worker, into: &out)
         return out
     }
 

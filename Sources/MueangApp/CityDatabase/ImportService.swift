@@ -253,9 +253,12 @@ struct ImportService: Sendable {
                     // worker reads and makes them: reading ahead on another core only took
                     // time from the database.
                     var workers = (0..<max(1, caches.count - 1)).map { _ in ImportKernel.Worker(kernel) }
-                    while case let current = try Self.readRecords(csv, upTo: Self.kernelChunk), current.count > 0 {
+                    // The buffers of one chunk are reused two chunks later, once written: a
+                    // fresh 30 MB a chunk cost page faults.
+                    var current = CSVRecords(), sent: [ImportKernel.Output] = [], spare: [ImportKernel.Output] = []
+                    while case _ = try Self.readRecords(csv, upTo: Self.kernelChunk, into: &current), current.count > 0 {
                         let rowIDs = (0..<current.count).map { _ in ids.next() }
-                        let outputs = await Self.runKernel(kernel, current, rowIDs, &workers)
+                        let outputs = await Self.runKernel(kernel, current, rowIDs, &workers, reusing: &spare)
                         for output in outputs {
                             for r in output.slow { try await take(plan.prepare(current.numbers[r], current.strings(of: r), &caches[0])) }
                         }
@@ -264,6 +267,8 @@ struct ImportService: Sendable {
                         if written > 0, mode == .validRows || result.rejected.isEmpty {
                             result.imported += written
                             try await settle()
+                            spare = sent
+                            sent = outputs
                             // High priority: the write's continuations must not queue behind
                             // the kernel's work on the next chunk, or the database waits.
                             pending = Task(priority: .high) { try await bulk.write(kernel: outputs) }
@@ -306,24 +311,39 @@ struct ImportService: Sendable {
     /// does); empty at its end.
     static func readRecords(_ source: CSVRowSource, upTo limit: Int = chunkSize) throws -> CSVRecords {
         var records = CSVRecords()
+        try readRecords(source, upTo: limit, into: &records)
+        return records
+    }
+
+    /// `readRecords` into `records`, emptied first (its buffers are kept for the next chunk).
+    static func readRecords(_ source: CSVRowSource, upTo limit: Int, into records: inout CSVRecords) throws {
+        records.removeAll()
         records.reserve(records: limit, bytes: limit * 256)
         while records.count < limit, try source.reader.next(into: &records) {
             if records.isBlank(records.count - 1) { records.removeLast() }
         }
-        return records
     }
 
     /// The kernel on a chunk, its rows shared among the workers; their outputs in file order.
-    static func runKernel(_ kernel: ImportKernel, _ records: CSVRecords, _ ids: [UUID], _ workers: inout [ImportKernel.Worker]) async -> [ImportKernel.Output] {
+    /// Outputs in `spare` (already sent) are filled again rather than new ones allocated.
+    static func runKernel(_ kernel: ImportKernel, _ records: CSVRecords, _ ids: [UUID], _ workers: inout [ImportKernel.Worker],
+                          reusing spare: inout [ImportKernel.Output]) async -> [ImportKernel.Output] {
         let n = workers.count, count = records.count
-        if n == 1 || count < 256 { return [kernel.run(records, rows: 0..<count, ids: ids[...], &workers[0])] }
+        if n == 1 || count < 256 {
+            var out = spare.popLast() ?? .init()
+            kernel.run(records, rows: 0..<count, ids: ids[...], &workers[0], into: &out)
+            return [out]
+        }
         let slice = (count + n - 1) / n
         return await withTaskGroup(of: (Int, ImportKernel.Output, ImportKernel.Worker).self) { group in
             for w in 0..<n {
                 let lo = min(count, w * slice), hi = min(count, lo + slice)
-                var worker = workers[w]
+                var worker = workers[w], out = spare.popLast() ?? .init()
                 workers[w] = .moved   // so the task's copy is not copied on write
-                group.addTask { (w, kernel.run(records, rows: lo..<hi, ids: ids[lo..<hi], &worker), worker) }
+                group.addTask {
+                    kernel.run(records, rows: lo..<hi, ids: ids[lo..<hi], &worker, into: &out)
+                    return (w, out, worker)
+                }
             }
             var outputs = [ImportKernel.Output](repeating: .init(), count: n)
             for await (w, output, worker) in group { outputs[w] = output; workers[w] = worker }
