@@ -23,20 +23,23 @@ struct M0009RecordPartitions: AsyncMigration {
     func prepare(on db: any Database) async throws {
         guard let sql = db as? any SQLDatabase, JSONPath.isPostgres(sql) else { return }
         try await sql.raw("""
+            CREATE OR REPLACE FUNCTION dataset_records_attach(dataset uuid, tenant uuid) RETURNS void LANGUAGE plpgsql AS $$
+            DECLARE part text := 'dataset_records_' || replace(dataset::text, '-', '');
+            BEGIN
+              EXECUTE format('CREATE TABLE %I (LIKE dataset_records INCLUDING DEFAULTS)', part);
+              EXECUTE format('ALTER TABLE %I ADD PRIMARY KEY (id), ADD CONSTRAINT %I CHECK (dataset_id = %L), ADD CONSTRAINT %I CHECK (tenant_id = %L)',
+                             part, part || '_dataset', dataset, part || '_tenant', tenant);
+              EXECUTE format('ALTER TABLE dataset_records ATTACH PARTITION %I FOR VALUES IN (%L)', part, dataset);
+            END $$
+            """).run()
+        try await sql.raw("""
             CREATE OR REPLACE FUNCTION dataset_records_partition() RETURNS trigger LANGUAGE plpgsql AS $$
-            DECLARE part text;
             BEGIN
               IF TG_OP = 'UPDATE' AND NEW.id = OLD.id AND NEW.tenant_id = OLD.tenant_id THEN RETURN NULL; END IF;
               IF TG_OP IN ('UPDATE', 'DELETE') THEN
                 EXECUTE format('DROP TABLE IF EXISTS %I', 'dataset_records_' || replace(OLD.id::text, '-', ''));
               END IF;
-              IF TG_OP IN ('INSERT', 'UPDATE') THEN
-                part := 'dataset_records_' || replace(NEW.id::text, '-', '');
-                EXECUTE format('CREATE TABLE %I (LIKE dataset_records INCLUDING DEFAULTS)', part);
-                EXECUTE format('ALTER TABLE %I ADD PRIMARY KEY (id), ADD CONSTRAINT %I CHECK (dataset_id = %L), ADD CONSTRAINT %I CHECK (tenant_id = %L)',
-                               part, part || '_dataset', NEW.id, part || '_tenant', NEW.tenant_id);
-                EXECUTE format('ALTER TABLE dataset_records ATTACH PARTITION %I FOR VALUES IN (%L)', part, NEW.id);
-              END IF;
+              IF TG_OP IN ('INSERT', 'UPDATE') THEN PERFORM dataset_records_attach(NEW.id, NEW.tenant_id); END IF;
               RETURN NULL;
             END $$
             """).run()
@@ -44,17 +47,7 @@ struct M0009RecordPartitions: AsyncMigration {
             try await sql.raw("ALTER TABLE dataset_records RENAME TO \(unsafeRaw: Self.unpartitioned)").run()
             try await sql.raw("CREATE TABLE dataset_records (LIKE \(unsafeRaw: Self.unpartitioned) INCLUDING DEFAULTS) PARTITION BY LIST (dataset_id)").run()
             // A partition for every dataset, as the trigger would have made it.
-            try await sql.raw("""
-                DO $$ DECLARE d record; part text; BEGIN
-                  FOR d IN SELECT id, tenant_id FROM datasets LOOP
-                    part := 'dataset_records_' || replace(d.id::text, '-', '');
-                    EXECUTE format('CREATE TABLE %I (LIKE dataset_records INCLUDING DEFAULTS)', part);
-                    EXECUTE format('ALTER TABLE %I ADD PRIMARY KEY (id), ADD CONSTRAINT %I CHECK (dataset_id = %L), ADD CONSTRAINT %I CHECK (tenant_id = %L)',
-                                   part, part || '_dataset', d.id, part || '_tenant', d.tenant_id);
-                    EXECUTE format('ALTER TABLE dataset_records ATTACH PARTITION %I FOR VALUES IN (%L)', part, d.id);
-                  END LOOP;
-                END $$
-                """).run()
+            try await sql.raw("SELECT dataset_records_attach(id, tenant_id) FROM datasets").run()
             try await sql.raw("INSERT INTO dataset_records SELECT * FROM \(unsafeRaw: Self.unpartitioned)").run()
             try await sql.raw("DROP TABLE \(unsafeRaw: Self.unpartitioned)").run()
         }
@@ -71,6 +64,7 @@ struct M0009RecordPartitions: AsyncMigration {
         guard let sql = db as? any SQLDatabase, JSONPath.isPostgres(sql), try await Self.isPartitioned(sql) else { return }
         try await sql.raw("DROP TRIGGER IF EXISTS datasets_records_partition ON datasets").run()
         try await sql.raw("DROP FUNCTION IF EXISTS dataset_records_partition()").run()
+        try await sql.raw("DROP FUNCTION IF EXISTS dataset_records_attach(uuid, uuid)").run()
         try await sql.raw("CREATE TABLE \(unsafeRaw: Self.unpartitioned) (LIKE dataset_records INCLUDING DEFAULTS)").run()
         try await sql.raw("INSERT INTO \(unsafeRaw: Self.unpartitioned) SELECT * FROM dataset_records").run()
         try await sql.raw("DROP TABLE dataset_records").run()   // with its partitions
