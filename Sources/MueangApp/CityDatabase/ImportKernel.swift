@@ -2,9 +2,9 @@ import Foundation
 import Datasets
 import Tabular
 
-/// The import's lane for plain rows on PostgreSQL: CSV records read as bytes become, on every
-/// core, the two COPY texts the import sends (each record's line, and its typed columns' line),
-/// with no `String`, `FieldValue` or dictionary made per row.
+/// The import's lane for plain rows on PostgreSQL: CSV records read as bytes become the two
+/// rows the import sends by COPY for each (the record, and its typed columns), in COPY's binary
+/// format, with no `String`, `FieldValue` or dictionary made per row.
 ///
 /// A cell takes a byte path only where its result is certain to be `FastPlan`'s: text that is
 /// plain ASCII or Thai with nothing to trim, escape or fold but Latin case, and whole or decimal
