@@ -22,17 +22,8 @@ public enum SearchText {
         var out = [UInt8](), upper = false, previous: UInt32 = 0x20, any = false
         for s in text.unicodeScalars {
             let v = s.value
-            switch v {
-            case 0x20: if previous == 0x20 { return nil }
-            case 0x41...0x5A: upper = true
-            case 0x21...0x7E: break
-            case 0x0E01...0x0E3A, 0x0E3F...0x0E4C, 0x0E4E, 0x0E4F, 0x0E5A, 0x0E5B:
-                // Marks out of canonical order (a tone mark before ุ, say) are reordered by NFC.
-                if combiningClass(previous) > combiningClass(v), combiningClass(v) > 0 { return nil }
-                // A mark after a space clusters with it, and the pair is dropped as whitespace.
-                if previous == 0x20, v == 0x0E31 || v == 0x0E33 || (0x0E34...0x0E3A).contains(v) || (0x0E47...0x0E4E).contains(v) { return nil }
-            default: return nil
-            }
+            guard staysPlain(v, after: previous) else { return nil }
+            if (0x41...0x5A).contains(v) { upper = true }
             previous = v
             any = true
         }
@@ -43,8 +34,26 @@ public enum SearchText {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Whether scalar `v`, after `previous` (a space at the start), keeps a text on the plain
+    /// path of `plainNormalized`: printable ASCII, a single space, or a Thai letter, mark or sign
+    /// other than a digit or ํ that canonical ordering leaves where it is and that does not
+    /// follow a space. (The import reads cells as bytes with the same rule.)
+    public static func staysPlain(_ v: UInt32, after previous: UInt32) -> Bool {
+        switch v {
+        case 0x20: return previous != 0x20
+        case 0x21...0x7E: return true
+        case 0x0E01...0x0E3A, 0x0E3F...0x0E4C, 0x0E4E, 0x0E4F, 0x0E5A, 0x0E5B:
+            // Marks out of canonical order (a tone mark before ุ, say) are reordered by NFC.
+            if combiningClass(previous) > combiningClass(v), combiningClass(v) > 0 { return false }
+            // A mark after a space clusters with it, and the pair is dropped as whitespace.
+            return !(previous == 0x20 && (v == 0x0E31 || v == 0x0E33 || (0x0E34...0x0E3A).contains(v) || (0x0E47...0x0E4E).contains(v)))
+        default:
+            return false
+        }
+    }
+
     /// Canonical combining classes of the Thai marks that have one.
-    public static func combiningClass(_ v: UInt32) -> Int {
+    static func combiningClass(_ v: UInt32) -> Int {
         switch v {
         case 0x0E38, 0x0E39: 103
         case 0x0E3A: 9

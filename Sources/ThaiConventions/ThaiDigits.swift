@@ -42,36 +42,50 @@ public enum ThaiDigits {
     /// `text` is `-?digits[.digits]` in ASCII with at most 30 digits: leading zeros and the
     /// fraction's trailing zeros dropped, no sign on zero. Nil for any other text.
     public static func decimalDescription(ofPlain text: String) -> String? {
-        guard plainNumber(text) != nil, text.utf8.count <= 31 else { return nil }
-        var bytes = Array(text.utf8)
-        let negative = bytes.first == UInt8(ascii: "-")
-        if negative { bytes.removeFirst() }
-        let dot = bytes.firstIndex(of: UInt8(ascii: ".")) ?? bytes.count
-        var whole = bytes[..<dot].drop { $0 == UInt8(ascii: "0") }
-        var fraction = dot < bytes.count ? bytes[(dot + 1)...] : []
-        while fraction.last == UInt8(ascii: "0") { fraction.removeLast() }
-        if whole.isEmpty && fraction.isEmpty { return "0" }
-        if whole.isEmpty { whole = [UInt8(ascii: "0")] }
-        var out: [UInt8] = negative ? [UInt8(ascii: "-")] : []
-        out += whole
-        if !fraction.isEmpty { out.append(UInt8(ascii: ".")); out += fraction }
-        return String(decoding: out, as: UTF8.self)
+        var text = text, out: [UInt8] = []
+        let plain = text.withUTF8 { decimalDescription(ofPlain: $0, into: &out) }
+        return plain ? String(decoding: out, as: UTF8.self) : nil
+    }
+
+    /// `decimalDescription(ofPlain:)` on a text's UTF-8 bytes, appended to `out`: false (and
+    /// nothing appended) for a text that is not plain. (A large import reads numbers as bytes.)
+    public static func decimalDescription(ofPlain text: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+        guard text.count <= 31, let dotAt = plainDot(text) else { return false }
+        let dot = dotAt < text.count ? dotAt : nil
+        let negative = text[0] == UInt8(ascii: "-")
+        // Leading zeros of the whole part, trailing zeros of the fraction.
+        var lo = negative ? 1 : 0
+        while lo < dotAt, text[lo] == UInt8(ascii: "0") { lo += 1 }
+        var hi = text.count
+        if dot != nil { while hi > dotAt + 1, text[hi - 1] == UInt8(ascii: "0") { hi -= 1 } }
+        let hasFraction = dot != nil && hi > dotAt + 1
+        if lo == dotAt && !hasFraction { out.append(UInt8(ascii: "0")); return true }
+        if negative { out.append(UInt8(ascii: "-")) }
+        if lo == dotAt { out.append(UInt8(ascii: "0")) } else { out.append(contentsOf: UnsafeBufferPointer(rebasing: text[lo..<dotAt])) }
+        if hasFraction { out.append(contentsOf: UnsafeBufferPointer(rebasing: text[dotAt..<hi])) }
+        return true
     }
 
     /// `text` itself when it already is `-?digits[.digits]` in ASCII (most numbers in files):
     /// what `normalizedNumber` would return, without its work.
     static func plainNumber(_ text: String) -> String? {
-        var digits = 0, dot = false, fraction = 0, index = 0
-        for b in text.utf8 {
+        plainDot(text.utf8) != nil ? text : nil
+    }
+
+    /// Where the dot of a `-?digits[.digits]` ASCII text is (its length when it has none); nil
+    /// for any other text.
+    static func plainDot<C: Collection<UInt8>>(_ text: C) -> Int? {
+        var whole = 0, fraction = 0, dot: Int?, index = 0
+        for b in text {
             defer { index += 1 }
             switch b {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): if dot { fraction += 1 } else { digits += 1 }
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): if dot == nil { whole += 1 } else { fraction += 1 }
             case UInt8(ascii: "-") where index == 0: continue
-            case UInt8(ascii: ".") where !dot: dot = true
+            case UInt8(ascii: ".") where dot == nil: dot = index
             default: return nil
             }
         }
-        return digits > 0 && (!dot || fraction > 0) ? text : nil
+        return whole > 0 && (dot == nil || fraction > 0) ? dot ?? index : nil
     }
 
     // MARK: - Private

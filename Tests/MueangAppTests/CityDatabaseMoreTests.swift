@@ -151,7 +151,7 @@ struct CityDatabaseMoreTests {
             empty.descriptionText = ""; empty.fieldsJSON = "[]"; empty.lawfulBasis = ""; empty.published = false
             empty.createdAt = Date(); empty.updatedAt = Date()
             try await empty.create(on: app.db)
-            let partition = "dataset_records_" + PostgresCopy.hex(try empty.requireID())
+            let partition = M0009RecordPartitions.partition(of: try empty.requireID())
             if engine == .postgres { #expect(try await Self.tableExists(sql, partition)) }
             try await sql.raw("DELETE FROM datasets WHERE id = \(bind: try empty.requireID())").run()
             if engine == .postgres { #expect(try await !Self.tableExists(sql, partition)) }
@@ -190,7 +190,7 @@ struct CityDatabaseMoreTests {
             #expect(try await partitions() == (try await Dataset.query(on: app.db).count()))
             // Each record sits in its own dataset's partition.
             for d in try await Dataset.query(on: app.db).all() {
-                let name = "dataset_records_" + PostgresCopy.hex(try d.requireID())
+                let name = M0009RecordPartitions.partition(of: try d.requireID())
                 let n = try await sql.raw("SELECT count(*)::int AS n FROM \(unsafeRaw: name)").first(decoding: Count.self)?.n
                 #expect(n == before.filter { $0.dataset_id == d.id }.count)
             }

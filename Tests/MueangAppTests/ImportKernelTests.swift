@@ -7,7 +7,6 @@ import NIOConcurrencyHelpers
 @testable import MueangApp
 import Datasets
 import Tabular
-import ThaiConventions
 
 @Suite("Import kernel: plain rows as bytes, exactly as the usual way stores them")
 struct ImportKernelTests {
@@ -125,22 +124,6 @@ struct ImportKernelTests {
             #expect(refusedKernelRows == 0, "nothing is written once a row was rejected")
             let left = try await DatasetRecord.query(on: app.db).filter(\.$datasetID == (try await service.dataset("allornothing")).requireID()).count()
             #expect(left == 0)
-        }
-    }
-
-    @Test("The decimal byte path writes what ThaiDigits.decimalDescription(ofPlain:) writes, and refuses what it refuses")
-    func decimalBytes() {
-        var inputs = ["0", "-0", "00", "0.0", "-0.000", "1", "-1", "10", "100.00", "0.5", "-0.50", "007.070", "1.", ".1", "-", "", "1-2", "1..2",
-                      "1.2.3", "12a", "๑๒", "1,000", String(repeating: "9", count: 31), String(repeating: "9", count: 32), "-" + String(repeating: "1", count: 30)]
-        for whole in ["", "0", "00", "1", "10", "0010"] {
-            for fraction in [nil, "", "0", "5", "50", "05", "000"] as [String?] {
-                for sign in ["", "-"] { inputs.append(sign + whole + (fraction.map { "." + $0 } ?? "")) }
-            }
-        }
-        for input in inputs {
-            let bytes = Array(input.utf8)
-            let got = bytes.withUnsafeBufferPointer { ImportKernel.plainDecimal($0) }.map { String(decoding: $0, as: UTF8.self) }
-            #expect(got == ThaiDigits.decimalDescription(ofPlain: input), "\(input)")
         }
     }
 }

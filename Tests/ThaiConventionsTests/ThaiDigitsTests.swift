@@ -75,6 +75,30 @@ struct ThaiDigitsTests {
         }
     }
 
+    @Test func decimalDescriptionOfBytesAtItsEdges() {
+        var inputs = ["0", "-0", "00", "0.0", "-0.000", "1", "-1", "10", "100.00", "0.5", "-0.50", "007.070",
+                      String(repeating: "9", count: 31), "-" + String(repeating: "1", count: 30)]
+        for whole in ["0", "00", "1", "10", "0010"] {
+            for fraction in [nil, "0", "5", "50", "05", "000"] as [String?] {
+                for sign in ["", "-"] { inputs.append(sign + whole + (fraction.map { "." + $0 } ?? "")) }
+            }
+        }
+        for input in inputs {
+            var out: [UInt8] = []
+            let plain = Array(input.utf8).withUnsafeBufferPointer { ThaiDigits.decimalDescription(ofPlain: $0, into: &out) }
+            #expect(plain, "\(input)")
+            #expect(String(decoding: out, as: UTF8.self) == ThaiDigits.parseDecimal(input)?.description, "\(input)")
+            #expect(ThaiDigits.decimalDescription(ofPlain: input) == String(decoding: out, as: UTF8.self), "\(input)")
+        }
+        // Not plain: nothing is written.
+        for input in ["-", "", "1-2", "1..2", "1.2.3", "12a", "๑๒", "1,000", "1.", ".1", "-.5", "--1", String(repeating: "9", count: 32)] {
+            var out: [UInt8] = [7]
+            let plain = Array(input.utf8).withUnsafeBufferPointer { ThaiDigits.decimalDescription(ofPlain: $0, into: &out) }
+            #expect(!plain && out == [7], "\(input)")
+            #expect(ThaiDigits.decimalDescription(ofPlain: input) == nil, "\(input)")
+        }
+    }
+
     @Test(arguments: ["", "1.", ".", "1.2.3", "1,5.0", "1.2a", "12abc", "1.-2", "๑.๒ บาท"])
     func rejectsNonDecimals(text: String) {
         #expect(ThaiDigits.parseDecimal(text) == nil)

@@ -1,6 +1,7 @@
 import Foundation
 import Datasets
 import Tabular
+import ThaiConventions
 
 /// The import's lane for plain rows on PostgreSQL: CSV records read as bytes become the two
 /// rows the import sends by COPY for each (the record, and its typed columns), in COPY's binary
@@ -229,9 +230,16 @@ struct ImportKernel: Sendable {
                 return Span(state: 1, json: j..<s, search: s..<c, column: c..<out.count)
             }
         case .integer:
-            if Self.plainInteger(cell) { return number(i, cell, into: &out) }
+            if Self.plainInteger(cell) {
+                let j = out.count
+                out.append(contentsOf: keys[i]); out.append(contentsOf: cell)
+                return number(from: j, digitsAt: j + keys[i].count, in: &out)
+            }
         case .decimal:
-            if let digits = Self.plainDecimal(cell) { return digits.withUnsafeBufferPointer { number(i, $0, into: &out) } }
+            let j = out.count
+            out.append(contentsOf: keys[i])
+            if ThaiDigits.decimalDescription(ofPlain: cell, into: &out) { return number(from: j, digitsAt: j + keys[i].count, in: &out) }
+            out.removeLast(keys[i].count)
         case .general:
             break
         }
@@ -245,15 +253,13 @@ struct ImportKernel: Sendable {
         }
     }
 
-    /// A number's texts: the JSON fragment, the search text and the column are its digits.
-    private func number(_ i: Int, _ digits: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Span {
-        let j = out.count
-        out.append(contentsOf: keys[i]); out.append(contentsOf: digits)
+    /// A number's texts: its JSON fragment (`"key":` then its digits, written at `start`, the
+    /// digits from `digits`), then the digits again as the search text and as the column.
+    private func number(from start: Int, digitsAt digits: Int, in out: inout [UInt8]) -> Span {
         let s = out.count
-        out.append(contentsOf: digits)
-        let c = out.count
-        out.append(contentsOf: digits)
-        return Span(state: 1, json: j..<s, search: s..<c, column: c..<out.count)
+        for _ in 0..<2 { for k in digits..<s { out.append(out[k]) } }
+        let c = s + (s - digits)
+        return Span(state: 1, json: start..<s, search: s..<c, column: c..<out.count)
     }
 
     /// A cell the plan read: its texts as COPY writes them, or slow where the plan would not
@@ -284,59 +290,35 @@ struct ImportKernel: Sendable {
 
     /// Whether a text cell's value, JSON, search text and column are its own bytes (the search
     /// text with Latin capitals lowered): returns whether it has capitals, nil when not plain.
-    /// Plain: printable ASCII other than `"` and `\`, single spaces inside, Thai letters, marks
-    /// and signs (not digits, not ํ) in canonical order, starting and ending where
-    /// `FastPlan.safeForParts` allows; mirrors `FieldParsing.trim`, `FastPlan.quickJSON` and
-    /// `SearchText.plainNormalized`, and the import's sample check holds it to them.
+    /// Plain: every character as `SearchText.staysPlain` (the plain path of `normalize`) allows,
+    /// no `"` or `\` (which JSON escapes), starting and ending as `FastPlan.isPlainEdge` allows
+    /// (so nothing to trim, and safe to join). The import's sample check holds it to them.
     static func plainText(_ cell: UnsafeBufferPointer<UInt8>) -> Bool? {
-        var i = 0, upper = false, previous: UInt32 = 0x20, first = true
+        var i = 0, upper = false, previous: UInt32 = 0x20
         let n = cell.count
         guard n > 0 else { return nil }
         while i < n {
-            let b = cell[i]
+            let at = i, b = cell[i]
             let v: UInt32
             if b < 0x80 {
+                guard b != 0x22, b != 0x5C else { return nil }    // quoted and escaped in JSON
                 v = UInt32(b)
-                switch b {
-                case 0x20: if previous == 0x20 { return nil }
-                case 0x41...0x5A: upper = true
-                case 0x22, 0x5C: return nil
-                case 0x21...0x7E: break
-                default: return nil
-                }
                 i += 1
             } else {
+                // Only Thai (U+0E00 to U+0E7F, three bytes) beyond ASCII.
                 guard b == 0xE0, i + 2 < n else { return nil }
                 let b1 = cell[i + 1], b2 = cell[i + 2]
                 guard b1 == 0xB8 || b1 == 0xB9, b2 & 0xC0 == 0x80 else { return nil }
                 v = 0x0E00 + (b1 == 0xB9 ? 0x40 : 0) + UInt32(b2 & 0x3F)
-                switch v {
-                case 0x0E01...0x0E3A, 0x0E3F...0x0E4C, 0x0E4E, 0x0E4F, 0x0E5A, 0x0E5B:
-                    let cv = SearchText.combiningClass(v)
-                    if SearchText.combiningClass(previous) > cv, cv > 0 { return nil }
-                    if previous == 0x20, v == 0x0E31 || v == 0x0E33 || (0x0E34...0x0E3A).contains(v) || (0x0E47...0x0E4E).contains(v) { return nil }
-                default: return nil
-                }
                 i += 3
             }
-            if first {
-                first = false
-                guard startsPlain(v) else { return nil }
-            }
+            guard SearchText.staysPlain(v, after: previous) else { return nil }
+            if at == 0 { guard ImportService.FastPlan.isPlainEdge(v, leading: true) else { return nil } }
+            if (0x41...0x5A).contains(v) { upper = true }
             previous = v
         }
-        guard endsPlain(previous) else { return nil }
+        guard ImportService.FastPlan.isPlainEdge(previous, leading: false) else { return nil }
         return upper
-    }
-
-    /// `FastPlan.safeForParts`' first and last characters.
-    static func startsPlain(_ v: UInt32) -> Bool {
-        (0x21...0x7E).contains(v) || (0x0E01...0x0E2F).contains(v) || v == 0x0E46 || (0x0E50...0x0E59).contains(v) || (0x0E40...0x0E44).contains(v)
-    }
-
-    static func endsPlain(_ v: UInt32) -> Bool {
-        (0x21...0x7E).contains(v) || (0x0E01...0x0E2F).contains(v) || v == 0x0E46 || (0x0E50...0x0E59).contains(v)
-            || v == 0x0E30 || v == 0x0E32 || v == 0x0E33 || v == 0x0E45 || (0x0E34...0x0E3A).contains(v) || (0x0E47...0x0E4C).contains(v)
     }
 
     /// `-?digits` with no leading zero (or `0`), at most 18 digits: a whole number whose text
@@ -351,34 +333,6 @@ struct ImportKernel: Sendable {
         return true
     }
 
-    /// `ThaiDigits.decimalDescription(ofPlain:)` on bytes: `-?digits[.digits]` of at most 31
-    /// bytes, written without leading or trailing zeros; nil for anything else.
-    static func plainDecimal(_ cell: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        guard cell.count <= 31 else { return nil }
-        var whole = 0, fraction = 0, dot: Int?
-        for (k, b) in cell.enumerated() {
-            switch b {
-            case 0x30...0x39: if dot == nil { whole += 1 } else { fraction += 1 }
-            case UInt8(ascii: "-") where k == 0: continue
-            case UInt8(ascii: ".") where dot == nil: dot = k
-            default: return nil
-            }
-        }
-        guard whole > 0, dot == nil || fraction > 0 else { return nil }
-        let negative = cell[0] == UInt8(ascii: "-")
-        let dotAt = dot ?? cell.count
-        var lo = negative ? 1 : 0
-        while lo < dotAt, cell[lo] == 0x30 { lo += 1 }
-        var hi = cell.count
-        if dot != nil { while hi > dotAt + 1, cell[hi - 1] == 0x30 { hi -= 1 } }
-        let hasFraction = dot != nil && hi > dotAt + 1
-        if lo == dotAt && !hasFraction { return [0x30] }
-        var out: [UInt8] = negative ? [UInt8(ascii: "-")] : []
-        if lo == dotAt { out.append(0x30) } else { out.append(contentsOf: cell[lo..<dotAt]) }
-        if hasFraction { out.append(contentsOf: cell[dotAt..<hi]) }
-        return out
-    }
-
     // MARK: COPY text
 
     /// A text as the format writes it: escaped for COPY's text format, as it is for binary.
@@ -388,13 +342,7 @@ struct ImportKernel: Sendable {
 
     static func appendEscaped(_ text: String, to out: inout [UInt8]) {
         for b in text.utf8 {
-            switch b {
-            case 0x5C: out.append(0x5C); out.append(0x5C)
-            case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
-            case 0x0A: out.append(0x5C); out.append(UInt8(ascii: "n"))
-            case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
-            default: out.append(b)
-            }
+            if let letter = PostgresCopy.escape(b) { out.append(UInt8(ascii: "\\")); out.append(letter) } else { out.append(b) }
         }
     }
 
@@ -414,7 +362,7 @@ struct CellTable: Sendable {
     private var places = [Int32](repeating: -1, count: 2 * ImportService.FieldCaches.limit)
     var lookups = 0, hits = 0
 
-    var isUseful: Bool { lookups < ImportService.FieldCaches.trial || hits * 4 >= lookups }
+    var isUseful: Bool { ImportService.FieldCaches.isUseful(lookups: lookups, hits: hits) }
 
     enum Found { case found(Int), missing(place: Int, hash: UInt64) }
 

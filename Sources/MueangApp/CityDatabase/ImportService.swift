@@ -228,8 +228,8 @@ struct ImportService: Sendable {
                             }
                             checked += prepared.count
                         }
-                        if let k = kernel, let records = firstRecords {
-                            if plan == nil || !Self.kernelAgrees(k, records, prepared, bulk) { kernel = nil }
+                        if kernel != nil, let records = firstRecords {
+                            if !(plan.map { Self.kernelAgrees($0, records, prepared, bulk) } ?? false) { kernel = nil }
                             firstRecords = nil
                         }
                     }
@@ -355,10 +355,10 @@ struct ImportService: Sendable {
     /// from `prepared` (rows it hands back are left to the usual way).
     /// (The lines compared are COPY's text format; the binary rows the import sends are made
     /// from the same per-cell texts.)
-    static func kernelAgrees(_ binary: ImportKernel, _ records: CSVRecords, _ prepared: [Prepared], _ bulk: BulkWriter) -> Bool {
+    static func kernelAgrees(_ plan: FastPlan, _ records: CSVRecords, _ prepared: [Prepared], _ bulk: BulkWriter) -> Bool {
         guard let columns = bulk.columns, prepared.count == records.count else { return false }
         let parts = bulk.kernelParts(binary: false)
-        let kernel = ImportKernel(plan: binary.plan, binary: false, middle: parts.middle, tail: parts.tail)
+        let kernel = ImportKernel(plan: plan, binary: false, middle: parts.middle, tail: parts.tail)
         var worker = ImportKernel.Worker(kernel)
         for r in 0..<min(records.count, sampleRows) {
             let id = UUID()
@@ -467,11 +467,15 @@ struct ImportService: Sendable {
         struct Field: Sendable {
             var results: [Cell: CellResult] = [:]
             var lookups = 0, hits = 0
-            var useful: Bool { lookups < FieldCaches.trial || hits * 4 >= lookups }
+            var useful: Bool { FieldCaches.isUseful(lookups: lookups, hits: hits) }
         }
         var fields: [Field] = []
         static let limit = 4096
         static let trial = 4096
+
+        /// Whether a field's cache is still worth looking up: during its first `trial` lookups,
+        /// and after them while at least a quarter of lookups hit.
+        static func isUseful(lookups: Int, hits: Int) -> Bool { lookups < trial || hits * 4 >= lookups }
 
         /// A cell's text looked up by its bytes: `String` hashes and compares by canonical
         /// equivalence, which normalises Thai text on every lookup, and a cell spelled with
@@ -569,16 +573,17 @@ struct ImportService: Sendable {
         /// composes, reorders or clusters across the joining space.
         static func safeForParts(_ text: String) -> Bool {
             guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return false }
-            func plain(_ s: Unicode.Scalar, leading: Bool) -> Bool {
-                let v = s.value
-                if v >= 0x21 && v <= 0x7E { return true }
-                if v >= 0x0E01 && v <= 0x0E2F { return true }           // Thai consonants, ฯ
-                if v == 0x0E46 { return true }                          // ๆ
-                if v >= 0x0E50 && v <= 0x0E59 { return true }           // Thai digits
-                if leading { return v >= 0x0E40 && v <= 0x0E44 }         // leading vowels start a word
-                return v == 0x0E30 || v == 0x0E32 || v == 0x0E33 || v == 0x0E45 || (v >= 0x0E34 && v <= 0x0E3A) || (v >= 0x0E47 && v <= 0x0E4C)
-            }
-            return plain(first, leading: true) && plain(last, leading: false)
+            return isPlainEdge(first.value, leading: true) && isPlainEdge(last.value, leading: false)
+        }
+
+        /// Whether scalar `v` may start (`leading`) or end a text that `safeForParts` accepts.
+        static func isPlainEdge(_ v: UInt32, leading: Bool) -> Bool {
+            if v >= 0x21 && v <= 0x7E { return true }
+            if v >= 0x0E01 && v <= 0x0E2F { return true }           // Thai consonants, ฯ
+            if v == 0x0E46 { return true }                          // ๆ
+            if v >= 0x0E50 && v <= 0x0E59 { return true }           // Thai digits
+            if leading { return v >= 0x0E40 && v <= 0x0E44 }         // leading vowels start a word
+            return v == 0x0E30 || v == 0x0E32 || v == 0x0E33 || v == 0x0E45 || (v >= 0x0E34 && v <= 0x0E3A) || (v >= 0x0E47 && v <= 0x0E4C)
         }
 
         func prepare(_ number: Int, _ cells: [String], _ cache: inout FieldCaches) -> Prepared {
@@ -722,7 +727,7 @@ struct ImportService: Sendable {
             guard let copy = try await PostgresCopy.on(db), let columns else { preconditionFailure("the kernel runs on PostgreSQL with typed columns") }
             // Into the dataset's own partition (`M0009RecordPartitions`), which checks its rows
             // as the parent would, without routing each one.
-            try await copy.sendBinary(into: DatasetRecord.schema + "_" + PostgresCopy.hex(datasetID), columns: Self.recordColumns, outputs.map(\.records))
+            try await copy.sendBinary(into: M0009RecordPartitions.partition(of: datasetID), columns: Self.recordColumns, outputs.map(\.records))
             try await copy.sendBinary(into: columns.table, columns: ["record_id"] + columns.columns, outputs.map(\.columns))
         }
 

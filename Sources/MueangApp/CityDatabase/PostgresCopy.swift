@@ -71,12 +71,10 @@ struct PostgresCopy {
                     return
                 }
                 for b in bytes {
-                    switch b {
-                    case 0x5C: buffer.writeStaticString("\\\\")
-                    case 0x09: buffer.writeStaticString("\\t")
-                    case 0x0A: buffer.writeStaticString("\\n")
-                    case 0x0D: buffer.writeStaticString("\\r")
-                    default: buffer.writeInteger(b)
+                    if let letter = PostgresCopy.escape(b) {
+                        buffer.writeInteger(UInt8(ascii: "\\")); buffer.writeInteger(letter)
+                    } else {
+                        buffer.writeInteger(b)
                     }
                 }
             }
@@ -92,11 +90,23 @@ struct PostgresCopy {
             }
         }
 
-        static func needsEscape(_ b: UInt8) -> Bool { b == 0x5C || b == 0x09 || b == 0x0A || b == 0x0D }
+        static func needsEscape(_ b: UInt8) -> Bool { PostgresCopy.escape(b) != nil }
 
         mutating func end() {
             buffer.writeInteger(UInt8(ascii: "\n"))
             first = true
+        }
+    }
+
+    /// The letter COPY's text format writes after a backslash for byte `b` (`\\`, `\t`, `\n`,
+    /// `\r`), or nil for a byte written as it is.
+    static func escape(_ b: UInt8) -> UInt8? {
+        switch b {
+        case 0x5C: UInt8(ascii: "\\")
+        case 0x09: UInt8(ascii: "t")
+        case 0x0A: UInt8(ascii: "n")
+        case 0x0D: UInt8(ascii: "r")
+        default: nil
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Fluent
 import SQLKit
 
@@ -19,6 +20,9 @@ struct M0009RecordPartitions: AsyncMigration {
     var name: String { "0009_record_partitions" }
 
     static let unpartitioned = "dataset_records_unpartitioned"
+
+    /// A dataset's partition, named as `dataset_records_attach` names it.
+    static func partition(of dataset: UUID) -> String { "dataset_records_" + PostgresCopy.hex(dataset) }
 
     func prepare(on db: any Database) async throws {
         guard let sql = db as? any SQLDatabase, JSONPath.isPostgres(sql) else { return }
