@@ -50,8 +50,8 @@ struct ImportKernelTests {
         return text
     }
 
-    @Test("On PostgreSQL, a file past the first chunk imports through the kernel into the same records, search texts, typed columns and rejects as the usual way",
-          arguments: Engine.available.filter { $0 == .postgres })
+    @Test("A file past the first chunk imports through the kernel into the same records, search texts, typed columns and rejects as the usual way",
+          arguments: Engine.available)
     func kernelStoresWhatTheUsualWayStores(engine: Engine) async throws {
         try await TestApp.with(engine) { app in
             let api = try await Browser.withToken(app, "nongki", .admin)
@@ -104,13 +104,25 @@ struct ImportKernelTests {
                     stamps.insert(r.created_at)
                 }
                 #expect(stamps.count == 1, "one moment for the whole import")
-                let table = try #require(ValueColumns(app.db, datasetID: try d.requireID(), schema: try DatasetService.schema(of: d))).table
+                let typed = try #require(ValueColumns(app.db, datasetID: try d.requireID(), schema: try DatasetService.schema(of: d)))
+                // Each value with its type: SQLite's quote() writes 12, 12.0 and '12' apart.
+                let row = engine == .postgres ? "(t.*)::text" : (["record_id"] + typed.columns).map { "quote(\($0))" }.joined(separator: " || ',' || ")
                 struct Columns: Decodable { let code: String; let row: String }
                 var columns: [String: String] = [:]
-                for c in try await sql.raw("SELECT c0 AS code, (t.*)::text AS row FROM \(unsafeRaw: table) t").all(decoding: Columns.self) {
+                for c in try await sql.raw("SELECT c0 AS code, \(unsafeRaw: row) AS row FROM \(unsafeRaw: typed.table) t").all(decoding: Columns.self) {
                     columns[c.code] = String(c.row.drop { $0 != "," })   // without the record id
                 }
                 return (records, columns)
+            }
+            // Every record reads back through the model (its id is a UUID as Fluent writes it),
+            // with its typed row under the same id.
+            for slug in ["bykernel", "usual"] {
+                let d = try await service.dataset(slug)
+                let typed = try #require(ValueColumns(app.db, datasetID: try d.requireID(), schema: try DatasetService.schema(of: d)))
+                let models = try await DatasetRecord.query(on: app.db).filter(\.$datasetID == (try d.requireID())).all()
+                struct Count: Decodable { let n: Int }
+                let joined = try await sql.raw("SELECT count(*) AS n FROM dataset_records r JOIN \(unsafeRaw: typed.table) t ON t.record_id = r.id WHERE r.dataset_id = \(bind: try d.requireID())").first(decoding: Count.self)
+                #expect(models.count == byKernel.imported && joined?.n == byKernel.imported, "\(slug): \(models.count) records, \(joined?.n ?? -1) with their typed row")
             }
             let a = try await stored("bykernel"), b = try await stored("usual")
             #expect(a.records.count == byKernel.imported && a.columns.count == byKernel.imported)
@@ -124,6 +136,16 @@ struct ImportKernelTests {
             #expect(refusedKernelRows == 0, "nothing is written once a row was rejected")
             let left = try await DatasetRecord.query(on: app.db).filter(\.$datasetID == (try await service.dataset("allornothing")).requireID()).count()
             #expect(left == 0)
+        }
+    }
+
+    @Test("On SQLite the kernel writes record ids as Fluent does: upper-case hex in 8-4-4-4-12")
+    func uuidText() {
+        var out = [UInt8](repeating: 0, count: 36)
+        for id in (0..<1000).map({ _ in UUID() }) + [UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
+                                                       UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255))] {
+            withUnsafeBytes(of: id.uuid) { bytes in out.withUnsafeMutableBufferPointer { SQLiteBulk.writeUUIDText(bytes.baseAddress!, into: $0.baseAddress!) } }
+            #expect(String(decoding: out, as: UTF8.self) == id.uuidString)
         }
     }
 }

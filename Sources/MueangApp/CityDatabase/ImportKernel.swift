@@ -3,9 +3,10 @@ import Datasets
 import Tabular
 import ThaiConventions
 
-/// The import's lane for plain rows on PostgreSQL: CSV records read as bytes become the two
-/// rows the import sends by COPY for each (the record, and its typed columns), in COPY's binary
-/// format, with no `String`, `FieldValue` or dictionary made per row.
+/// The import's lane for plain rows: CSV records read as bytes become the two rows the import
+/// writes for each (the record, and its typed columns), in COPY's binary format for PostgreSQL
+/// or bound from bytes on SQLite (`SQLiteBulk`), with no `String`, `FieldValue` or dictionary
+/// made per row.
 ///
 /// A cell takes a byte path only where its result is certain to be `FastPlan`'s: text that is
 /// plain ASCII or Thai with nothing to trim, escape or fold but Latin case, and whole or decimal
@@ -18,8 +19,7 @@ struct ImportKernel: Sendable {
     let lanes: [Lane]
     /// `"key":` of each slot's field.
     let keys: [[UInt8]]
-    /// COPY's binary format (`PostgresBinary`), or its text format (the sample check's).
-    let binary: Bool
+    let format: Format
     /// The record's bytes between the id and the JSON, and after the search text, in the format.
     let middle: [UInt8], tail: [UInt8]
     /// How each slot's typed column stores its value.
@@ -27,9 +27,19 @@ struct ImportKernel: Sendable {
 
     enum Lane: Sendable { case text, integer, decimal, general }
 
-    init(plan: ImportService.FastPlan, binary: Bool, middle: [UInt8], tail: [UInt8]) {
+    enum Format: Sendable {
+        /// COPY's text format (the sample check's).
+        case copyText
+        /// COPY's binary format (`PostgresBinary`).
+        case copyBinary
+        /// The binary format's fields without its tuple headers, decimals as 8-byte doubles:
+        /// what `BulkWriter` binds on SQLite, whose typed columns keep decimals as REAL.
+        case sqlite
+    }
+
+    init(plan: ImportService.FastPlan, format: Format, middle: [UInt8], tail: [UInt8]) {
         self.plan = plan
-        self.binary = binary
+        self.format = format
         self.middle = middle
         self.tail = tail
         columnKinds = plan.slots.map { ValueColumns.kind($0.field.type) }
@@ -125,7 +135,7 @@ struct ImportKernel: Sendable {
             w.spans[i] = span
         }
         return w.scratch.withUnsafeBufferPointer { scratch in
-            binary ? binaryRows(id, scratch, w.spans, &out) : textLines(id, scratch, w.spans, &out)
+            format == .copyText ? textLines(id, scratch, w.spans, &out) : binaryRows(id, scratch, w.spans, &out)
         }
     }
 
@@ -152,11 +162,12 @@ struct ImportKernel: Sendable {
         return true
     }
 
-    /// The same two rows as binary COPY tuples; false (nothing written) if a number's text
-    /// does not read as its column's type.
+    /// The same two rows as binary COPY tuples (or their fields, for SQLite); false (nothing
+    /// written) if a number's text does not read as its column's type.
     private func binaryRows(_ id: UUID, _ scratch: UnsafeBufferPointer<UInt8>, _ spans: [Span], _ out: inout Output) -> Bool {
         let columnsStart = out.columns.count
-        PostgresBinary.append(Int16(1 + plan.slots.count), to: &out.columns)
+        let tuples = format == .copyBinary
+        if tuples { PostgresBinary.append(Int16(1 + plan.slots.count), to: &out.columns) }
         PostgresBinary.field(uuid: id, to: &out.columns)
         for i in plan.slots.indices {
             guard spans[i].state == 1 else { PostgresBinary.null(to: &out.columns); continue }
@@ -167,11 +178,16 @@ struct ImportKernel: Sendable {
             case .integer:
                 guard let n = PostgresBinary.int64(text) else { out.columns.removeLast(out.columns.count - columnsStart); return false }
                 PostgresBinary.field(int64: n, to: &out.columns)
+            case .decimal where !tuples:
+                // As `ValueColumns.real` reads the decimal's text (the sample check holds the
+                // texts equal).
+                guard let d = Double(String(decoding: text, as: UTF8.self)) else { out.columns.removeLast(out.columns.count - columnsStart); return false }
+                PostgresBinary.field(int64: Int64(bitPattern: d.bitPattern), to: &out.columns)
             case .decimal:
                 guard PostgresBinary.field(numeric: text, to: &out.columns) else { out.columns.removeLast(out.columns.count - columnsStart); return false }
             }
         }
-        PostgresBinary.append(Int16(9), to: &out.records)
+        if tuples { PostgresBinary.append(Int16(9), to: &out.records) }
         PostgresBinary.field(uuid: id, to: &out.records)
         out.records.append(contentsOf: middle)
         var start = PostgresBinary.startField(&out.records)
@@ -337,7 +353,7 @@ struct ImportKernel: Sendable {
 
     /// A text as the format writes it: escaped for COPY's text format, as it is for binary.
     func append(_ text: String, to out: inout [UInt8]) {
-        if binary { out.append(contentsOf: text.utf8) } else { Self.appendEscaped(text, to: &out) }
+        if format == .copyText { Self.appendEscaped(text, to: &out) } else { out.append(contentsOf: text.utf8) }
     }
 
     static func appendEscaped(_ text: String, to out: inout [UInt8]) {

@@ -112,7 +112,7 @@ struct ImportService: Sendable {
             let now = Date()
             var ids = TimeOrderedIDs(at: now)
             let bulk = BulkWriter(db: tx.db, tenantID: tx.tenantID, datasetID: did, actor: actor, at: now,
-                                  columns: try DatasetService.columns(d, schema, on: tx.db))
+                                  columns: try DatasetService.columns(d, schema, on: tx.db), lite: try await SQLiteBulk.on(tx.db))
             // The write of the previous batch runs while the next rows are validated; every other
             // use of the transaction waits for it first.
             var pending: Task<Void, any Error>?
@@ -143,13 +143,13 @@ struct ImportService: Sendable {
             var plan = FastPlan(schema: schema, mapping: mapping)
             var checked = 0
             var caches = [FieldCaches](repeating: FieldCaches(), count: max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8)))
-            // Plain rows of a CSV file on PostgreSQL: the kernel, once its lines equal the usual
+            // Plain rows of a CSV file: the kernel, once its lines equal the usual
             // way's on the first chunk (read as bytes for that, and taken the usual way).
             let csv = source as? CSVRowSource
             var kernel: ImportKernel?
-            if allowsKernel, csv != nil, let plan, uniqueFields.isEmpty, keyField == nil, !hasReferences, bulk.isPostgres, bulk.columns != nil {
-                let parts = bulk.kernelParts(binary: true)
-                kernel = ImportKernel(plan: plan, binary: true, middle: parts.middle, tail: parts.tail)
+            if allowsKernel, csv != nil, let plan, uniqueFields.isEmpty, keyField == nil, !hasReferences, let format = bulk.kernelFormat {
+                let parts = bulk.kernelParts(format)
+                kernel = ImportKernel(plan: plan, format: format, middle: parts.middle, tail: parts.tail)
             }
             // (Only as many rows as are compared: the rest of the file goes through the kernel.)
             var firstRecords = kernel == nil ? nil : try csv.map { try Self.readRecords($0, upTo: Self.sampleRows) }
@@ -353,12 +353,12 @@ struct ImportService: Sendable {
 
     /// Whether the kernel writes, for the first rows, exactly the lines the usual way writes
     /// from `prepared` (rows it hands back are left to the usual way).
-    /// (The lines compared are COPY's text format; the binary rows the import sends are made
-    /// from the same per-cell texts.)
+    /// (The lines compared are COPY's text format; the binary rows sent to PostgreSQL and the
+    /// values bound on SQLite are made from the same per-cell texts.)
     static func kernelAgrees(_ plan: FastPlan, _ records: CSVRecords, _ prepared: [Prepared], _ bulk: BulkWriter) -> Bool {
         guard let columns = bulk.columns, prepared.count == records.count else { return false }
-        let parts = bulk.kernelParts(binary: false)
-        let kernel = ImportKernel(plan: plan, binary: false, middle: parts.middle, tail: parts.tail)
+        let parts = bulk.kernelParts(.copyText)
+        let kernel = ImportKernel(plan: plan, format: .copyText, middle: parts.middle, tail: parts.tail)
         var worker = ImportKernel.Worker(kernel)
         for r in 0..<min(records.count, sampleRows) {
             let id = UUID()
@@ -666,12 +666,22 @@ struct ImportService: Sendable {
         let actor: String
         let at: Date
         let columns: ValueColumns?
+        /// SQLite's C interface on the transaction's connection, on SQLite.
+        let lite: SQLiteBulk?
         /// The COPY texts every line repeats.
         let fixed: (tenant: String, dataset: String, stamp: String)
 
-        init(db: any Database, tenantID: UUID, datasetID: UUID, actor: String, at: Date, columns: ValueColumns?) {
+        init(db: any Database, tenantID: UUID, datasetID: UUID, actor: String, at: Date, columns: ValueColumns?, lite: SQLiteBulk?) {
             self.db = db; self.tenantID = tenantID; self.datasetID = datasetID; self.actor = actor; self.at = at; self.columns = columns
+            self.lite = lite
             fixed = (PostgresCopy.hex(tenantID), PostgresCopy.hex(datasetID), PostgresCopy.timestamp(at))
+        }
+
+        /// How the import kernel writes rows for this database, if it can write them.
+        var kernelFormat: ImportKernel.Format? {
+            guard columns != nil else { return nil }
+            if isPostgres { return .copyBinary }
+            return lite == nil ? nil : .sqlite
         }
 
         var isPostgres: Bool { (db as? any SQLDatabase).map { JSONPath.isPostgres($0) } ?? false }
@@ -700,9 +710,13 @@ struct ImportService: Sendable {
         }
 
         /// What a record's COPY row holds between its id and its JSON, and after its search
-        /// text: in the text format as `recordLine` writes them, or in the binary format.
-        func kernelParts(binary: Bool) -> (middle: [UInt8], tail: [UInt8]) {
-            if binary {
+        /// text: in the text format as `recordLine` writes them, or in the binary format. On
+        /// SQLite nothing: the values every row repeats are bound once.
+        func kernelParts(_ format: ImportKernel.Format) -> (middle: [UInt8], tail: [UInt8]) {
+            switch format {
+            case .sqlite:
+                return ([], [])
+            case .copyBinary:
                 var middle: [UInt8] = [], tail: [UInt8] = []
                 PostgresBinary.field(uuid: tenantID, to: &middle)
                 PostgresBinary.field(uuid: datasetID, to: &middle)
@@ -712,6 +726,8 @@ struct ImportService: Sendable {
                 PostgresBinary.field(int64: stamp, to: &tail)
                 PostgresBinary.field(text: Array(actor.utf8), to: &tail)
                 return (middle, tail)
+            case .copyText:
+                break
             }
             var line = PostgresCopy.Line()
             recordLine(UUID(), json: "\u{1}", search: "\u{2}", &line)
@@ -721,14 +737,71 @@ struct ImportService: Sendable {
             return (Array(bytes[32..<json]), Array(bytes[(search + 1)...]))
         }
 
-        /// Rows the kernel wrote in the binary format, sent as they are: the records, then
-        /// their typed columns.
+        /// Rows the kernel wrote (in `kernelFormat`): on PostgreSQL sent as they are, the
+        /// records, then their typed columns; on SQLite bound a row at a time.
         func write(kernel outputs: [ImportKernel.Output]) async throws {
-            guard let copy = try await PostgresCopy.on(db), let columns else { preconditionFailure("the kernel runs on PostgreSQL with typed columns") }
+            guard let columns else { preconditionFailure("the kernel writes typed columns") }
+            if let lite { return try await write(kernel: outputs, lite, columns) }
+            guard let copy = try await PostgresCopy.on(db) else { preconditionFailure("the kernel runs on PostgreSQL or SQLite") }
             // Into the dataset's own partition (`M0009RecordPartitions`), which checks its rows
             // as the parent would, without routing each one.
             try await copy.sendBinary(into: M0009RecordPartitions.partition(of: datasetID), columns: Self.recordColumns, outputs.map(\.records))
             try await copy.sendBinary(into: columns.table, columns: ["record_id"] + columns.columns, outputs.map(\.columns))
+        }
+
+        /// The kernel's rows on SQLite (`ImportKernel.Format.sqlite`): each record (its id, JSON
+        /// and search text) and its typed columns, bound where they lie in the outputs.
+        private func write(kernel outputs: [ImportKernel.Output], _ lite: SQLiteBulk, _ columns: ValueColumns) async throws {
+            let tenant = tenantID.uuidString, dataset = datasetID.uuidString, stamp = at.timeIntervalSince1970, actor = self.actor
+            let kinds = columns.fields.map { ValueColumns.kind($0.type) }
+            let table = columns.table, names = ["record_id"] + columns.columns
+            try await lite.run {
+                let records = try lite.prepare(insertInto: DatasetRecord.schema, columns: Self.recordColumns)
+                let typed = try lite.prepare(insertInto: table, columns: names)
+                // Bound once: a binding stays until it is replaced.
+                records.text(2, copying: tenant); records.text(3, copying: dataset); records.integer(4, 1)
+                records.real(7, stamp); records.real(8, stamp); records.text(9, copying: actor)
+                let id = UnsafeMutablePointer<UInt8>.allocate(capacity: 36)
+                defer { id.deallocate() }
+                for output in outputs {
+                    try output.records.withUnsafeBytes { r in
+                        try output.columns.withUnsafeBytes { c in
+                            var p = 0, q = 0
+                            while p < r.count {
+                                guard let uuid = Self.field(r, &p) else { throw SQLiteBulk.Failure(description: "kernel row without an id") }
+                                SQLiteBulk.writeUUIDText(uuid.start, into: id)
+                                records.text(1, id, count: 36)
+                                typed.text(1, id, count: 36)
+                                for k in Int32(5)...6 {
+                                    guard let text = Self.field(r, &p) else { throw SQLiteBulk.Failure(description: "kernel row without its texts") }
+                                    records.text(k, text.start, count: text.count)
+                                }
+                                try records.step()
+                                _ = Self.field(c, &q)   // the id again
+                                for (i, kind) in kinds.enumerated() {
+                                    let k = Int32(i + 2)
+                                    guard let value = Self.field(c, &q) else { typed.null(k); continue }
+                                    switch kind {
+                                    case .text: typed.text(k, value.start, count: value.count)
+                                    case .integer: typed.integer(k, Int64(bigEndian: value.start.loadUnaligned(as: Int64.self)))
+                                    case .decimal: typed.real(k, Double(bitPattern: UInt64(bigEndian: value.start.loadUnaligned(as: UInt64.self))))
+                                    }
+                                }
+                                try typed.step()
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /// The binary format's next field at `p` (moved past it): where its bytes are, nil for NULL.
+        private static func field(_ bytes: UnsafeRawBufferPointer, _ p: inout Int) -> (start: UnsafeRawPointer, count: Int)? {
+            let n = Int(Int32(bigEndian: bytes.loadUnaligned(fromByteOffset: p, as: Int32.self)))
+            p += 4
+            guard n >= 0 else { return nil }
+            defer { p += n }
+            return (bytes.baseAddress! + p, n)
         }
 
         func writeRecords(_ rows: [NewRow], copy: PostgresCopy?) async throws {

@@ -189,7 +189,7 @@ struct ValueColumns: Sendable {
         switch Self.stored(field, value) {
         case nil: return "NULL"
         case .integer(let n): return "\(bind: n)"
-        case .decimal(let d): return isPostgres ? "CAST(\(bind: d.description) AS NUMERIC)" : "\(bind: NSDecimalNumber(decimal: d).doubleValue)"
+        case .decimal(let d): return isPostgres ? "CAST(\(bind: d.description) AS NUMERIC)" : "\(bind: Self.real(d))"
         case .text(let s): return "\(bind: s)"
         }
     }
@@ -199,9 +199,15 @@ struct ValueColumns: Sendable {
         switch stored(field, value) {
         case nil: .null
         case .integer(let n): .integer(Int(n))
-        case .decimal(let d): .float(NSDecimalNumber(decimal: d).doubleValue)
+        case .decimal(let d): .float(real(d))
         case .text(let s): .text(s)
         }
+    }
+
+    /// A decimal as SQLite's REAL column keeps it: the double nearest its exact digits, read
+    /// from its text as the import kernel reads that text.
+    static func real(_ d: Decimal) -> Double {
+        Double(d.description) ?? NSDecimalNumber(decimal: d).doubleValue
     }
 
     /// The text a cell is written as by PostgreSQL's COPY (text format): numbers as their exact
