@@ -148,4 +148,42 @@ struct ImportKernelTests {
             #expect(String(decoding: out, as: UTF8.self) == id.uuidString)
         }
     }
+
+    @Test("On SQLite a large import's commit leaves copying its pages into the database file to a checkpoint of its own",
+          arguments: Engine.available.filter { $0 == .sqlite })
+    func checkpointAfterTheImport(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let api = try await Browser.withToken(app, "nongki", .admin)
+            let made = try await API.send(api, .POST, "/api/v1/t/nongki/datasets", json: #"{"slug": "big", "title": {"th": "ทดสอบ", "en": "Test"}, "fields": [{"key": "code", "type": "text"}, {"key": "note", "type": "text"}, {"key": "n", "type": "integer"}]}"#)
+            #expect(made.status == .created || made.status == .ok, "\(made.body)")
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("checkpoint-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let url = dir.appendingPathComponent("rows.csv")
+            // More than SQLite's 1,000 log pages (4 MB) of records and typed rows.
+            var text = "code,note,n\n"
+            for i in 0..<40_000 { text += "R\(i),บ้านเลขที่ \(i) หมู่ \(i % 12 + 1) ตำบลหนองกี่,\(i)\n" }
+            try Data(text.utf8).write(to: url)
+
+            struct File: Decodable { let file: String }
+            let path = try #require(try await (app.db as? any SQLDatabase)?.raw("PRAGMA database_list").all(decoding: File.self).first?.file)
+            func fileSize() -> Int { ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int) ?? 0 }
+            let sizeBefore = fileSize(), checkpointsBefore = SQLiteBulk.backgroundCheckpoints.withLockedValue { $0 }
+
+            let tenant = try await PlatformService(db: app.db, passwordCost: 4).tenant(slug: "nongki")
+            let service = DatasetService(scope: TenantScope(tenantID: try tenant.requireID(), db: app.db), actor: "test")
+            let wrote = NIOLockedValueBox(0)
+            var importer = ImportService(service: service)
+            importer.kernelWrote = { n in wrote.withLockedValue { $0 += n } }
+            let result = try await importer.run(try await service.dataset("big"), source: try CSVRowSource(url: url), mode: .allOrNothing, keyField: nil)
+            #expect(result.imported == 40_000 && wrote.withLockedValue { $0 } > 30_000)
+            // Nothing here checkpoints: the file grows by the checkpoint the import left behind.
+            for _ in 0..<300 where SQLiteBulk.backgroundCheckpoints.withLockedValue({ $0 }) == checkpointsBefore {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(SQLiteBulk.backgroundCheckpoints.withLockedValue { $0 } > checkpointsBefore)
+            #expect(fileSize() > sizeBefore + 4_000_000, "database file \(sizeBefore) -> \(fileSize()) bytes")
+            #expect(try await DatasetRecord.query(on: app.db).filter(\.$datasetID == (try await service.dataset("big")).requireID()).count() == 40_000)
+        }
+    }
 }

@@ -147,6 +147,7 @@ struct ImportService: Sendable {
             // way's on the first chunk (read as bytes for that, and taken the usual way).
             let csv = source as? CSVRowSource
             var kernel: ImportKernel?
+            var kernelRows = 0
             if allowsKernel, csv != nil, let plan, uniqueFields.isEmpty, keyField == nil, !hasReferences, let format = bulk.kernelFormat {
                 let parts = bulk.kernelParts(format)
                 kernel = ImportKernel(plan: plan, format: format, middle: parts.middle, tail: parts.tail)
@@ -272,6 +273,7 @@ struct ImportService: Sendable {
                             // High priority: the write's continuations must not queue behind
                             // the kernel's work on the next chunk, or the database waits.
                             pending = Task(priority: .high) { try await bulk.write(kernel: outputs) }
+                            kernelRows += written
                             kernelWrote?(written)
                         }
                         report()
@@ -283,6 +285,7 @@ struct ImportService: Sendable {
                 }
                 try await flush()
                 try await settle()
+                if kernelRows > 0 { bulk.lite?.checkpointInBackgroundAfterCommit() }
             } catch {
                 // Never leave a write running on a transaction that is being rolled back, nor
                 // a read of the file going on after the import.

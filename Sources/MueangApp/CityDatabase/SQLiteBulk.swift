@@ -1,5 +1,6 @@
 import Foundation
 import FluentSQLiteDriver
+import NIOConcurrencyHelpers
 import VaporCSQLite
 
 /// Many new rows through SQLite's own C interface, on the connection of the import's
@@ -77,6 +78,42 @@ struct SQLiteBulk: @unchecked Sendable {
     func prepare(insertInto table: String, columns: [String]) throws -> Statement {
         let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
         return try Statement("INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(marks))", on: handle)
+    }
+
+    // MARK: Checkpoint
+
+    /// Leaves the checkpoint of the transaction this connection commits next to a thread of its
+    /// own. SQLite checkpoints by default in the commit that fills the log past 1,000 pages: for
+    /// a large import that copies every page a second time into the database file, and waits
+    /// for it, after the data is already safe in the log (written and synced by the commit).
+    /// PostgreSQL leaves the same work to its checkpointer; so does this, once: the commit
+    /// returns, a connection of the checkpoint's own copies the log into the database file
+    /// while readers and writers carry on, and this connection checkpoints as usual again.
+    func checkpointInBackgroundAfterCommit() {
+        _ = sqlite_nio_sqlite3_wal_hook(handle, { _, db, _, pages in
+            sqlite_nio_sqlite3_wal_autocheckpoint(db, 1000)
+            if pages >= 1000, let db, let name = sqlite_nio_sqlite3_db_filename(db, "main"), name.pointee != 0 {
+                let path = String(cString: name)
+                Thread.detachNewThread { SQLiteBulk.checkpoint(path) }
+            }
+            return SQLITE_OK
+        }, nil)
+    }
+
+    /// Checkpoints done by `checkpointInBackgroundAfterCommit` (tests).
+    static let backgroundCheckpoints = NIOLockedValueBox(0)
+
+    private static func checkpoint(_ path: String) {
+        var db: OpaquePointer?
+        defer {
+            sqlite_nio_sqlite3_close(db)
+            backgroundCheckpoints.withLockedValue { $0 += 1 }
+        }
+        guard sqlite_nio_sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nil) == SQLITE_OK else { return }
+        // Passive: never waits for readers or writers; a later checkpoint finishes what is left.
+        // (Through a statement: a new connection learns the database is in WAL mode only
+        // once it reads it, and `sqlite3_wal_checkpoint_v2` alone does nothing before that.)
+        _ = sqlite_nio_sqlite3_exec(db, "PRAGMA wal_checkpoint(PASSIVE)", nil, nil, nil)
     }
 
     static func message(_ db: OpaquePointer, _ rc: Int32) -> String {
