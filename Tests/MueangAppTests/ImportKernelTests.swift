@@ -144,7 +144,7 @@ struct ImportKernelTests {
         var out = [UInt8](repeating: 0, count: 36)
         for id in (0..<1000).map({ _ in UUID() }) + [UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
                                                        UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255))] {
-            withUnsafeBytes(of: id.uuid) { bytes in out.withUnsafeMutableBufferPointer { SQLiteBulk.writeUUIDText(bytes.baseAddress!, into: $0.baseAddress!) } }
+            withUnsafeBytes(of: id.uuid) { bytes in out.withUnsafeMutableBufferPointer { UUIDDigits.write(bytes.baseAddress!, into: $0.baseAddress!, asUUIDString: true) } }
             #expect(String(decoding: out, as: UTF8.self) == id.uuidString)
         }
     }

@@ -771,19 +771,19 @@ struct ImportService: Sendable {
                         try output.columns.withUnsafeBytes { c in
                             var p = 0, q = 0
                             while p < r.count {
-                                guard let uuid = Self.field(r, &p) else { throw SQLiteBulk.Failure(description: "kernel row without an id") }
-                                SQLiteBulk.writeUUIDText(uuid.start, into: id)
+                                guard let uuid = PostgresBinary.nextField(r, at: &p) else { throw SQLiteBulk.Failure(description: "kernel row without an id") }
+                                UUIDDigits.write(uuid.start, into: id, asUUIDString: true)
                                 records.text(1, id, count: 36)
                                 typed.text(1, id, count: 36)
                                 for k in Int32(5)...6 {
-                                    guard let text = Self.field(r, &p) else { throw SQLiteBulk.Failure(description: "kernel row without its texts") }
+                                    guard let text = PostgresBinary.nextField(r, at: &p) else { throw SQLiteBulk.Failure(description: "kernel row without its texts") }
                                     records.text(k, text.start, count: text.count)
                                 }
                                 try records.step()
-                                _ = Self.field(c, &q)   // the id again
+                                _ = PostgresBinary.nextField(c, at: &q)   // the id again
                                 for (i, kind) in kinds.enumerated() {
                                     let k = Int32(i + 2)
-                                    guard let value = Self.field(c, &q) else { typed.null(k); continue }
+                                    guard let value = PostgresBinary.nextField(c, at: &q) else { typed.null(k); continue }
                                     switch kind {
                                     case .text: typed.text(k, value.start, count: value.count)
                                     case .integer: typed.integer(k, Int64(bigEndian: value.start.loadUnaligned(as: Int64.self)))
@@ -796,15 +796,6 @@ struct ImportService: Sendable {
                     }
                 }
             }
-        }
-
-        /// The binary format's next field at `p` (moved past it): where its bytes are, nil for NULL.
-        private static func field(_ bytes: UnsafeRawBufferPointer, _ p: inout Int) -> (start: UnsafeRawPointer, count: Int)? {
-            let n = Int(Int32(bigEndian: bytes.loadUnaligned(fromByteOffset: p, as: Int32.self)))
-            p += 4
-            guard n >= 0 else { return nil }
-            defer { p += n }
-            return (bytes.baseAddress! + p, n)
         }
 
         func writeRecords(_ rows: [NewRow], copy: PostgresCopy?) async throws {

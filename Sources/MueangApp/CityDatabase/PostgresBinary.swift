@@ -49,6 +49,16 @@ enum PostgresBinary {
 
     static func null(to out: inout [UInt8]) { append(Int32(-1), to: &out) }
 
+    /// The field at `p` in fields written as above (moved past it): where its bytes are, nil
+    /// for NULL. (The import's SQLite writer reads the kernel's rows back with it.)
+    static func nextField(_ bytes: UnsafeRawBufferPointer, at p: inout Int) -> (start: UnsafeRawPointer, count: Int)? {
+        let n = Int(Int32(bigEndian: bytes.loadUnaligned(fromByteOffset: p, as: Int32.self)))
+        p += 4
+        guard n >= 0 else { return nil }
+        defer { p += n }
+        return (bytes.baseAddress! + p, n)
+    }
+
     /// A `timestamptz`: microseconds since 2000-01-01 UTC, rounded as `PostgresCopy.timestamp`
     /// rounds them.
     static func microseconds(_ date: Date) -> Int64 {

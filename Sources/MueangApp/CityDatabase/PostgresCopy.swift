@@ -120,15 +120,7 @@ struct PostgresCopy {
 
     /// Writes the 32 hex digits of `id` at `out`.
     static func writeHex(_ id: UUID, into out: UnsafeMutablePointer<UInt8>) {
-        let digits: StaticString = "0123456789abcdef"
-        withUnsafeBytes(of: id.uuid) { bytes in
-            digits.withUTF8Buffer { d in
-                for (i, b) in bytes.enumerated() {
-                    out[2 * i] = d[Int(b >> 4)]
-                    out[2 * i + 1] = d[Int(b & 0x0F)]
-                }
-            }
-        }
+        withUnsafeBytes(of: id.uuid) { UUIDDigits.write($0.baseAddress!, into: out, asUUIDString: false) }
     }
 
     /// A moment as PostgreSQL reads a `timestamptz`, to the microsecond, in UTC.

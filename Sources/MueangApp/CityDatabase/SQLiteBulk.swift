@@ -126,18 +126,4 @@ struct SQLiteBulk: @unchecked Sendable {
             DispatchQueue.global(qos: .userInitiated).async { continuation.resume(with: Result { try work() }) }
         }
     }
-
-    /// A UUID as Fluent stores it on SQLite (`uuidString`: upper-case hex in 8-4-4-4-12), the
-    /// 36 bytes written at `out`.
-    static func writeUUIDText(_ bytes: UnsafeRawPointer, into out: UnsafeMutablePointer<UInt8>) {
-        let digits: StaticString = "0123456789ABCDEF"
-        var o = 0
-        for k in 0..<16 {
-            if k == 4 || k == 6 || k == 8 || k == 10 { out[o] = UInt8(ascii: "-"); o += 1 }
-            let b = bytes.load(fromByteOffset: k, as: UInt8.self)
-            out[o] = digits.utf8Start[Int(b >> 4)]
-            out[o + 1] = digits.utf8Start[Int(b & 0x0F)]
-            o += 2
-        }
-    }
 }

@@ -39,3 +39,23 @@ struct TimeOrderedIDs {
         return id
     }
 }
+
+/// A UUID's 16 bytes as hex digits, written where a bulk writer wants them, without making a
+/// `uuidString` per row: 32 lower-case digits (what PostgreSQL's `uuid` input reads), or
+/// `uuidString`'s 36 characters (upper-case, 8-4-4-4-12: how Fluent stores a UUID on SQLite).
+enum UUIDDigits {
+    /// Writes the digits of the 16 bytes at `bytes` at `out`; returns how many were written.
+    @discardableResult
+    static func write(_ bytes: UnsafeRawPointer, into out: UnsafeMutablePointer<UInt8>, asUUIDString: Bool) -> Int {
+        let digits: StaticString = asUUIDString ? "0123456789ABCDEF" : "0123456789abcdef"
+        var o = 0
+        for k in 0..<16 {
+            if asUUIDString && (k == 4 || k == 6 || k == 8 || k == 10) { out[o] = UInt8(ascii: "-"); o += 1 }
+            let b = bytes.load(fromByteOffset: k, as: UInt8.self)
+            out[o] = digits.utf8Start[Int(b >> 4)]
+            out[o + 1] = digits.utf8Start[Int(b & 0x0F)]
+            o += 2
+        }
+        return o
+    }
+}
