@@ -313,16 +313,20 @@ enum DatasetExportEndpoint {
         }
     }
 
+    /// The records of an export, a page at a time, in the order of their ids, which are
+    /// time-ordered (creation order). Each page starts after the last id of the one before,
+    /// walking the primary key: paging by offset made the database sort the whole dataset again
+    /// for every page (a million-row CSV export took 9.5 minutes on PostgreSQL).
     static func pages(_ service: DatasetService, _ d: Dataset, _ base: DatasetService.RecordQuery,
                       _ body: (DatasetRecord) async throws -> Void) async throws {
-        var q = base
-        q.limit = pageSize
-        q.offset = 0
+        var after: UUID?
         while true {
-            let page = try await service.recordQuery(d, q).sort(\.$createdAt).sort(\.$id).range(q.offset..<(q.offset + pageSize)).all()
+            var query = try service.recordQuery(d, base)
+            if let after { query = query.filter(\.$id > after) }
+            let page = try await query.sort(\.$id).limit(pageSize).all()
             for r in page { try await body(r) }
-            if page.count < pageSize { break }
-            q.offset += pageSize
+            guard page.count == pageSize, let last = page.last?.id else { break }
+            after = last
         }
     }
 
