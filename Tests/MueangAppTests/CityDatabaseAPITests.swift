@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Vapor
 import Fluent
+import SQLKit
 @testable import MueangApp
 import Datasets
 import Tabular
@@ -275,6 +276,53 @@ struct CityDatabaseAPITests {
             #expect(names == (1...count).map { "บ่อ \($0)" } + ["ใหม่"])
             let ids = items.compactMap { $0["id"] as? String }
             #expect(Set(ids).count == count + 1)
+        }
+    }
+
+    @Test("An export's page is read from an index in id order, not sorted again; a large import leaves PostgreSQL statistics to plan it by",
+          arguments: Engine.available)
+    func exportPagesFollowAnIndex(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let api = try await Self.setUp(app)
+            _ = try await Self.send(api, .POST, "/api/v1/t/nongki/datasets", json: #"{"slug": "wells", "title": {"th": "บ่อน้ำ", "en": "Wells"}, "fields": [{"key": "name", "type": "text"}]}"#)
+            let count = ImportService.analyzeFrom
+            let csv = "name\n" + (1...count).map { "บ่อ \($0)\n" }.joined()
+            let imported = try Self.json(try await Self.send(api, .POST, "/api/v1/t/nongki/datasets/wells/import?mode=all_or_nothing", body: ByteBuffer(string: csv), type: "text/csv"))
+            #expect(imported["imported"] as? Int == count)
+            let sql = try #require(app.db as? any SQLDatabase)
+            let d = try #require(try await Dataset.query(on: app.db).filter(\.$slug == "wells").first())
+            let id = try d.requireID()
+            struct Row: Decodable { let id: UUID }
+            let after = try #require(try await sql.raw("SELECT id FROM dataset_records WHERE dataset_id = \(bind: id) ORDER BY id LIMIT 1 OFFSET \(literal: DatasetExportEndpoint.pageSize - 1)").first(decoding: Row.self)).id
+            // The second page of `DatasetExportEndpoint.pages`, as Fluent writes it.
+            let page: SQLQueryString = """
+                SELECT * FROM dataset_records WHERE tenant_id = \(bind: d.tenantID) AND dataset_id = \(bind: id) AND deleted_at IS NULL
+                AND id > \(bind: after) ORDER BY id LIMIT \(literal: DatasetExportEndpoint.pageSize)
+                """
+            if engine == .postgres {
+                // Analysed after the import's commit, in the background: wait for it, then plan.
+                struct Analysed: Decodable { let n: Int }
+                let tables = [M0009RecordPartitions.partition(of: id), ValueColumns.table(of: id)]
+                var analysed = 0
+                for _ in 0..<200 where analysed < tables.count {
+                    try await Task.sleep(for: .milliseconds(50))
+                    analysed = try await sql.raw("SELECT count(*)::int AS n FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL AND relname IN (\(binds: tables))")
+                        .first(decoding: Analysed.self)?.n ?? 0
+                }
+                #expect(analysed == tables.count)
+                struct Plan: Decodable {
+                    let line: String
+                    enum CodingKeys: String, CodingKey { case line = "QUERY PLAN" }
+                }
+                let plan = try await sql.raw("EXPLAIN " + page).all(decoding: Plan.self).map(\.line)
+                #expect(plan.contains { $0.contains("Index Scan using \(tables[0])_pkey") }, "\(plan)")
+                #expect(!plan.contains { $0.contains("Sort") }, "\(plan)")
+            } else {
+                struct Step: Decodable { let detail: String }
+                let plan = try await sql.raw("EXPLAIN QUERY PLAN " + page).all(decoding: Step.self).map(\.detail)
+                #expect(plan.contains { $0.contains("dataset_records_list") }, "\(plan)")
+                #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
+            }
         }
     }
 

@@ -26,7 +26,8 @@ struct ValueColumns: Sendable {
 
     static let tablePrefix = "dataset_columns_"
 
-    var table: String { Self.tablePrefix + datasetID.uuidString.lowercased().replacingOccurrences(of: "-", with: "") }
+    var table: String { Self.table(of: datasetID) }
+    static func table(of datasetID: UUID) -> String { tablePrefix + PostgresCopy.hex(datasetID) }
     var isPostgres: Bool { JSONPath.isPostgres(sql) }
 
     /// Columns are named by the field's position (`c0`, `c1`, ...), not its key: a key may be as

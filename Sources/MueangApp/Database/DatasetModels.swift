@@ -208,6 +208,27 @@ struct M0006ValueColumns: AsyncMigration {
     }
 }
 
+/// On SQLite, the index a dataset's live records are found by ends with their id, so a page
+/// taken in id order (an export, a rebuild of the typed columns) is read from it in order.
+/// Without the id, SQLite sorted every live record of the dataset for each page of 2,000: a
+/// million-row export took four minutes. PostgreSQL keeps each dataset's records in a
+/// partition of their own (0009) and walks its primary key.
+struct M0011RecordListByID: AsyncMigration {
+    var name: String { "0011_record_list_by_id" }
+
+    func prepare(on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase, !JSONPath.isPostgres(sql) else { return }
+        try await sql.raw("DROP INDEX IF EXISTS dataset_records_list").run()
+        try await sql.raw("CREATE INDEX dataset_records_list ON dataset_records (tenant_id, dataset_id, deleted_at, id)").run()
+    }
+
+    func revert(on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase, !JSONPath.isPostgres(sql) else { return }
+        try await sql.raw("DROP INDEX IF EXISTS dataset_records_list").run()
+        try await sql.raw("CREATE INDEX dataset_records_list ON dataset_records (tenant_id, dataset_id, deleted_at)").run()
+    }
+}
+
 /// The typed columns (see `ValueColumns`) of every existing dataset, named by position; on a
 /// database migrated by the earlier 0006, this replaces its tables named after field keys.
 struct M0007ValueColumnsByPosition: AsyncMigration {
