@@ -134,7 +134,7 @@ extension DatasetSchema {
     /// Keys not in the schema are kept as guessed (`FieldValue.init(from:)`); values that do not
     /// fit their field are errors. Constraints are not checked here (see `RecordValidator`).
     public func decodeValues(from data: Data) throws -> RecordValues {
-        let raw = try JSONDecoder().decode([String: JSONValue].self, from: data)
+        guard case .object(let raw) = try JSONValue(parsing: data) else { throw JSONSyntaxError(offset: 0) }
         var out: RecordValues = [:]
         for (key, json) in raw {
             if let field = field(key) {

@@ -69,18 +69,6 @@ import Testing
         }
     }
 
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E3779B97F4A7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-            z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test func normalizeEqualsTheFullFolding() {
         var quick = 0
         for s in Self.samples(20_000) + ["ชุมชนบ้านใหม่", "R0000001", "108/1 หมู่ 10, ถนนมิตรภาพ", "กุ่", "กุ่", "Hello World", ""] {
