@@ -25,6 +25,8 @@ extension CalendarDay {
     /// `15 มี.ค. 2566`, `15 มีนาคม พ.ศ. 2566`, `15 Mar 2023`, `2023-03-15`, `2566-03-15`,
     /// Excel serials (`45000`, `45000.5`), with Thai or ASCII digits.
     public static func parse(_ text: String) throws(ThaiDateError) -> CalendarDay {
+        // Every stored date has this form: read without tokenising (to what the rules below give).
+        if let (y, m, d) = plainISO(text) { return try ofFourDigitYear(y, month: m, day: d) }
         let cleaned = ThaiDigits.toASCII(text).trimmingCharacters(in: .whitespacesAndNewlines)
         guard !cleaned.isEmpty else { throw .empty }
 
@@ -85,9 +87,31 @@ extension CalendarDay {
             return try CalendarDay(year: y, month: m, day: d)
         case nil:
             guard yearText.count == 4 else { throw .ambiguousYear(original) }
-            return y > buddhistEraThreshold
-                ? try CalendarDay(buddhistYear: y, month: m, day: d)
-                : try CalendarDay(year: y, month: m, day: d)
+            return try ofFourDigitYear(y, month: m, day: d)
+        }
+    }
+
+    /// A four-digit year with no era written: Buddhist Era above the threshold.
+    private static func ofFourDigitYear(_ y: Int, month m: Int, day d: Int) throws(ThaiDateError) -> CalendarDay {
+        y > buddhistEraThreshold ? try CalendarDay(buddhistYear: y, month: m, day: d) : try CalendarDay(year: y, month: m, day: d)
+    }
+
+    /// Year, month and day of exactly `DDDD-DD-DD` in ASCII digits.
+    private static func plainISO(_ text: String) -> (Int, Int, Int)? {
+        var text = text
+        return text.withUTF8 { b -> (Int, Int, Int)? in
+            guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-") else { return nil }
+            func number(_ range: Range<Int>) -> Int? {
+                var value = 0
+                for i in range {
+                    let digit = b[i] &- UInt8(ascii: "0")
+                    guard digit < 10 else { return nil }
+                    value = value * 10 + Int(digit)
+                }
+                return value
+            }
+            guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10) else { return nil }
+            return (y, m, d)
         }
     }
 }

@@ -20,6 +20,21 @@ struct CalendarDayParsingTests {
         #expect(try CalendarDay.parse(text) == day(2023, 3, 15))
     }
 
+    /// `YYYY-MM-DD` is read by a short path; a leading space sends the same date through the
+    /// general rules, which must give the same day or the same error.
+    @Test func plainISOReadsAsTheGeneralRulesDo() {
+        func read(_ text: String) -> Result<CalendarDay, ThaiDateError> { Result { () throws(ThaiDateError) in try CalendarDay.parse(text) } }
+        for y in ["0000", "0001", "0999", "1857", "1900", "2023", "2024", "2400", "2401", "2566", "2567", "9999"] {
+            for m in ["00", "01", "02", "09", "12", "13"] {
+                for d in ["00", "01", "28", "29", "30", "31", "32"] {
+                    let iso = "\(y)-\(m)-\(d)"
+                    #expect(read(iso) == read(" " + iso), "\(iso)")
+                }
+            }
+        }
+        #expect(throws: ThaiDateError.self) { try CalendarDay.parse("2023-0a-15") }
+    }
+
     // A four-digit year above 2400 is BE; 2400 and below is CE.
     @Test func buddhistEraBoundary() throws {
         #expect(try CalendarDay.parse("01/01/2401") == day(1858, 1, 1))   // 2401 − 543
