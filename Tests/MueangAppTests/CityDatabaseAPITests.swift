@@ -279,6 +279,17 @@ struct CityDatabaseAPITests {
         }
     }
 
+    @Test("A CSV cell a spreadsheet would run as a formula gets an apostrophe; numbers keep their sign")
+    func csvCellsAreNotFormulas() {
+        for text in ["=HYPERLINK(\"http://x\")", "+66812345678", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            #expect(DatasetExportEndpoint.csvCell(.text(text)) == "'" + text)
+        }
+        #expect(DatasetExportEndpoint.csvCell(.text("บ้าน =1")) == "บ้าน =1")
+        #expect(DatasetExportEndpoint.csvCell(.integer(-5)) == "-5")
+        #expect(DatasetExportEndpoint.csvCell(.decimal(Decimal(string: "-1.5")!)) == "-1.5")
+        #expect(DatasetExportEndpoint.csvCell(nil) == "")
+    }
+
     @Test("An export's page is read from an index in id order, not sorted again; a large import leaves PostgreSQL statistics to plan it by",
           arguments: Engine.available)
     func exportPagesFollowAnIndex(engine: Engine) async throws {
