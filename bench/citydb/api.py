@@ -3,7 +3,8 @@
   api.py wait BASE
   api.py dataset BASE TOKEN TENANT SLUG          creates the 10-field dataset
   api.py import BASE TOKEN TENANT SLUG FILE PID  POSTs the file, polls the job; prints seconds and the result
-  api.py aggregate BASE TOKEN TENANT SLUG GROUP SUM RUNS   prints best ms, then the items as JSON"""
+  api.py aggregate BASE TOKEN TENANT SLUG GROUP SUM RUNS   prints best ms, then the items as JSON
+  api.py export BASE TOKEN TENANT SLUG FORMAT OUT   downloads the export to OUT; prints seconds, then its lines"""
 import http.client, json, os, sys, time, urllib.parse
 
 def conn(base):
@@ -75,3 +76,16 @@ elif cmd == "aggregate":
         items = json.loads(data)["items"]
     print(f"{best:.1f}")
     print(json.dumps(items, ensure_ascii=False))
+elif cmd == "export":
+    fmt, out = sys.argv[6], sys.argv[7]
+    t0 = time.perf_counter()
+    c.request("GET", f"{prefix}/{slug}/export?format={fmt}", headers={"Authorization": f"Bearer {token}"})
+    r = c.getresponse()
+    if r.status != 200: sys.exit(f"export: {r.status} {r.read()[:500]!r}")
+    lines = 0
+    with open(out, "wb") as f:
+        while chunk := r.read(1 << 20):
+            lines += chunk.count(b"\n")
+            f.write(chunk)
+    print(f"{time.perf_counter() - t0:.3f}")
+    print(lines)

@@ -7,6 +7,9 @@
 #     plain table (best of 5 each, timed from the client).
 #  3. The same two on SQLite: `mueang serve --data-dir` against sqlite3 `.import` and GROUP BY
 #     on a plain table in a separate SQLite file.
+#  4. On both: the CSV export of the million records through the API, downloaded to a file,
+#     against the database's own CSV output of the plain table (`\copy ... TO`, sqlite3 -csv).
+#     The issue sets no target for it; it is printed so a slow export shows.
 # Usage: bench/citydb/run.sh [path/to/release/mueang]   (ROWS=... for a smaller trial run)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -60,7 +63,7 @@ start_server() {
 stop_server() { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; SERVER=""; }
 
 # Tenant, admin and token with the CLI, then the dataset, the import and the aggregates.
-# Sets IMPORT_S, HWM_MB, AGG_MS, AGG_ITEMS.
+# Sets IMPORT_S, HWM_MB, AGG_MS, AGG_ITEMS, EXPORT_S, EXPORT_LINES, EXPORT_HWM_MB.
 api_round() {
     local -a envs=("$@")
     env -u DATABASE_URL "${envs[@]}" "$BIN" tenant create --data-dir "$WORK/var" --slug bench --name-th "เทศบาลทดสอบ" --name-en "Bench" --lat 14.4 --lon 102.8 >/dev/null
@@ -75,6 +78,11 @@ api_round() {
     out=$(python3 "$HERE/api.py" aggregate "$BASE" "$TOKEN" bench register community income "$RUNS")
     AGG_MS=$(sed -n 1p <<<"$out")
     AGG_ITEMS=$(sed -n 2p <<<"$out")
+    out=$(python3 "$HERE/api.py" export "$BASE" "$TOKEN" bench register csv "$WORK/export.csv")
+    EXPORT_S=$(sed -n 1p <<<"$out")
+    EXPORT_LINES=$(sed -n 2p <<<"$out")
+    EXPORT_HWM_MB=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVER/status")
+    rm -f "$WORK/export.csv"
     stop_server
 }
 
@@ -84,11 +92,12 @@ pg_best_ms() {
         psql -X -q -d "$2" -o /dev/null 2>&1 | awk '/^Time:/ { if (best == "" || $2 < best) best = $2 } END { print best }'
 }
 
-report() {  # engine import_s baseline_s hwm agg_ms base_ms
-    local r1 r2; r1=$(ratio "$2" "$3"); r2=$(ratio "$5" "$6")
+report() {  # engine import_s baseline_s hwm agg_ms base_ms export_s export_base_s export_lines export_hwm
+    local r1 r2 r3; r1=$(ratio "$2" "$3"); r2=$(ratio "$5" "$6"); r3=$(ratio "$7" "$8")
     printf '%-10s import %8.2f s   baseline %8.2f s   ratio %5.2fx (target <= 3x) %s\n' "$1" "$2" "$3" "$r1" "$(verdict "$r1" 3)"
     printf '%-10s peak memory of mueang serve (VmHWM): %s MB (target < 300 MB) %s\n' "$1" "$4" "$(python3 -c "print('OK' if $4 < 300 else 'MISSED')")"
     printf '%-10s aggregate %7.1f ms   baseline %7.1f ms   ratio %5.2fx (target <= 2x) %s\n' "$1" "$5" "$6" "$r2" "$(verdict "$r2" 2)"
+    printf '%-10s export CSV %7.2f s   baseline %7.2f s   ratio %5.2fx (no target; %s lines; peak memory after it %s MB)\n' "$1" "$7" "$8" "$r3" "$9" "${10}"
 }
 
 # ---------------------------------------------------------------- PostgreSQL
@@ -112,6 +121,11 @@ t1=$(now)
 PG_COPY_S=$(python3 -c "print(f'{$t1 - $t0:.3f}')")
 psql -X -q -d "$DB_URL" -c "VACUUM ANALYZE plain" >/dev/null
 PG_SQL_MS=$(pg_best_ms "$GROUP_SQL_PG" "$DB_URL")
+t0=$(now)
+psql -X -q -d "$DB_URL" -c "\\copy plain TO '$WORK/plain.csv' WITH (FORMAT csv, HEADER true)" >/dev/null
+t1=$(now)
+PG_EXPORT_BASE_S=$(python3 -c "print(f'{$t1 - $t0:.3f}')")
+rm -f "$WORK/plain.csv"
 # The COPY and VACUUM above leave the plain table's pages dirty in the buffers; written back
 # here, so the import starts from a clean server as the COPY did (after the warm-up's CHECKPOINT).
 # (The cluster runs with fsync=off: what is written stays in the page cache until flushed.)
@@ -120,6 +134,7 @@ sync
 echo "PostgreSQL: API import..." >&2
 api_round DATABASE_URL="$DB_URL"
 PG_IMPORT_S=$IMPORT_S PG_HWM=$HWM_MB PG_AGG_MS=$AGG_MS PG_ITEMS=$AGG_ITEMS
+PG_EXPORT_S=$EXPORT_S PG_EXPORT_LINES=$EXPORT_LINES PG_EXPORT_HWM=$EXPORT_HWM_MB
 PG_CHECK=$(psql -X -qAt -d "$DB_URL" -c "SELECT string_agg(community || '=' || n, ' ') FROM (SELECT community, count(*) n FROM plain GROUP BY 1 ORDER BY 2 DESC, 1) s")
 pg_cluster_stop "$PGDIR"
 
@@ -138,9 +153,16 @@ t1=$(now)
 LITE_COPY_S=$(python3 -c "print(f'{$t1 - $t0:.3f}')")
 LITE_SQL_MS=$({ echo '.timer on'; for _ in $(seq "$RUNS"); do echo "$GROUP_SQL_LITE"; done; } |
     sqlite3 "$WORK/plain.sqlite" 2>&1 | awk '/^Run Time:/ { ms = $4 * 1000; if (best == "" || ms < best) best = ms } END { print best }')
+t0=$(now)
+sqlite3 -csv -header "$WORK/plain.sqlite" "SELECT * FROM plain" >"$WORK/plain.csv"
+t1=$(now)
+LITE_EXPORT_BASE_S=$(python3 -c "print(f'{$t1 - $t0:.3f}')")
+rm -f "$WORK/plain.csv"
+sync
 echo "SQLite: API import..." >&2
 api_round MUEANG_ENV=development
 LITE_IMPORT_S=$IMPORT_S LITE_HWM=$HWM_MB LITE_AGG_MS=$AGG_MS LITE_ITEMS=$AGG_ITEMS
+LITE_EXPORT_S=$EXPORT_S LITE_EXPORT_LINES=$EXPORT_LINES LITE_EXPORT_HWM=$EXPORT_HWM_MB
 
 # ---------------------------------------------------------------- Results
 check() {  # the aggregate endpoint's counts must equal the plain table's
@@ -153,8 +175,8 @@ PY
 }
 echo
 echo "City database, $ROWS rows x 10 columns ($(du -m "$CSV" | cut -f1) MB CSV), $(nproc) CPUs"
-report PostgreSQL "$PG_IMPORT_S" "$PG_COPY_S" "$PG_HWM" "$PG_AGG_MS" "$PG_SQL_MS"
+report PostgreSQL "$PG_IMPORT_S" "$PG_COPY_S" "$PG_HWM" "$PG_AGG_MS" "$PG_SQL_MS" "$PG_EXPORT_S" "$PG_EXPORT_BASE_S" "$PG_EXPORT_LINES" "$PG_EXPORT_HWM"
 echo "           aggregate check: $(check "$PG_ITEMS" "$PG_CHECK")"
 LITE_CHECK=$(sqlite3 "$WORK/plain.sqlite" "SELECT group_concat(community || '=' || n, ' ') FROM (SELECT community, count(*) n FROM plain GROUP BY 1)")
-report SQLite "$LITE_IMPORT_S" "$LITE_COPY_S" "$LITE_HWM" "$LITE_AGG_MS" "$LITE_SQL_MS"
+report SQLite "$LITE_IMPORT_S" "$LITE_COPY_S" "$LITE_HWM" "$LITE_AGG_MS" "$LITE_SQL_MS" "$LITE_EXPORT_S" "$LITE_EXPORT_BASE_S" "$LITE_EXPORT_LINES" "$LITE_EXPORT_HWM"
 echo "           aggregate check: $(check "$LITE_ITEMS" "$LITE_CHECK")"
