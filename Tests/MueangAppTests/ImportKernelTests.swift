@@ -168,7 +168,7 @@ struct ImportKernelTests {
             struct File: Decodable { let file: String }
             let path = try #require(try await (app.db as? any SQLDatabase)?.raw("PRAGMA database_list").all(decoding: File.self).first?.file)
             func fileSize() -> Int { ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int) ?? 0 }
-            let sizeBefore = fileSize(), checkpointsBefore = SQLiteBulk.backgroundCheckpoints.withLockedValue { $0 }
+            let sizeBefore = fileSize(), checkpointsBefore = SQLiteBulk.backgroundCheckpoints.withLockedValue { $0[path, default: 0] }
 
             let tenant = try await PlatformService(db: app.db, passwordCost: 4).tenant(slug: "nongki")
             let service = DatasetService(scope: TenantScope(tenantID: try tenant.requireID(), db: app.db), actor: "test")
@@ -178,10 +178,10 @@ struct ImportKernelTests {
             let result = try await importer.run(try await service.dataset("big"), source: try CSVRowSource(url: url), mode: .allOrNothing, keyField: nil)
             #expect(result.imported == 40_000 && wrote.withLockedValue { $0 } > 30_000)
             // Nothing here checkpoints: the file grows by the checkpoint the import left behind.
-            for _ in 0..<300 where SQLiteBulk.backgroundCheckpoints.withLockedValue({ $0 }) == checkpointsBefore {
+            for _ in 0..<300 where SQLiteBulk.backgroundCheckpoints.withLockedValue({ $0[path, default: 0] }) == checkpointsBefore {
                 try await Task.sleep(for: .milliseconds(50))
             }
-            #expect(SQLiteBulk.backgroundCheckpoints.withLockedValue { $0 } > checkpointsBefore)
+            #expect(SQLiteBulk.backgroundCheckpoints.withLockedValue { $0[path, default: 0] } > checkpointsBefore)
             #expect(fileSize() > sizeBefore + 4_000_000, "database file \(sizeBefore) -> \(fileSize()) bytes")
             #expect(try await DatasetRecord.query(on: app.db).filter(\.$datasetID == (try await service.dataset("big")).requireID()).count() == 40_000)
         }

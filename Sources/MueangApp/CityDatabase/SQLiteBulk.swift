@@ -100,14 +100,15 @@ struct SQLiteBulk: @unchecked Sendable {
         }, nil)
     }
 
-    /// Checkpoints done by `checkpointInBackgroundAfterCommit` (tests).
-    static let backgroundCheckpoints = NIOLockedValueBox(0)
+    /// Checkpoints done by `checkpointInBackgroundAfterCommit`, by database file (tests: one
+    /// test's count must not move with another's imports).
+    static let backgroundCheckpoints = NIOLockedValueBox<[String: Int]>([:])
 
     private static func checkpoint(_ path: String) {
         var db: OpaquePointer?
         defer {
             sqlite_nio_sqlite3_close(db)
-            backgroundCheckpoints.withLockedValue { $0 += 1 }
+            backgroundCheckpoints.withLockedValue { $0[path, default: 0] += 1 }
         }
         guard sqlite_nio_sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nil) == SQLITE_OK else { return }
         // Passive: never waits for readers or writers; a later checkpoint finishes what is left.
