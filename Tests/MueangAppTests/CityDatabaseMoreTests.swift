@@ -10,6 +10,41 @@ import Datasets
 struct CityDatabaseMoreTests {
     typealias API = CityDatabaseAPITests
 
+    /// Each demo tenant's datasets, their fields and their records' values, with village ids
+    /// written as the village's tenant and number (ids are new on every run).
+    static func demoContents(_ app: Application) async throws -> [String] {
+        var lines: [String] = []
+        for t in try await Tenant.query(on: app.db).sort(\.$slug).all() {
+            var villages: [String: String] = [:]
+            for v in try await Village.query(on: app.db).filter(\.$tenantID == t.requireID()).all() {
+                villages[try v.requireID().uuidString] = "village \(t.slug) \(v.number ?? 0) \(v.nameTH)"
+            }
+            for d in try await Dataset.query(on: app.db).filter(\.$tenantID == t.requireID()).sort(\.$slug).all() {
+                lines.append("dataset \(t.slug)/\(d.slug) \(d.titleTH) \(d.fieldsJSON)")
+                var values = try await DatasetRecord.query(on: app.db).filter(\.$datasetID == d.requireID()).all().map(\.valuesJSON)
+                for (id, name) in villages { values = values.map { $0.replacingOccurrences(of: id, with: name) } }
+                lines += values.sorted()
+            }
+        }
+        return lines
+    }
+
+    @Test("The demo's datasets come out the same from the same seed")
+    func demoIsDeterministic() async throws {
+        var runs: [[String]] = []
+        for _ in 0..<2 {
+            runs.append(try await TestApp.with(.sqlite, .empty) { app in
+                #expect(try await DemoSeed().run(on: app.db, passwordCost: 4))
+                return try await Self.demoContents(app)
+            })
+        }
+        // Hat Yai a business register; Nong Ki households and water points; Lahan Sai households.
+        let datasets = runs[0].filter { $0.hasPrefix("dataset ") }.map { $0.split(separator: " ")[1] }
+        #expect(datasets == ["hatyai/businesses", "lahansai/households", "nongki/households", "nongki/water-points"])
+        #expect(runs[0].count > 300)
+        #expect(runs[0] == runs[1])
+    }
+
     @Test("Group-by count and sum agree with the records themselves", arguments: Engine.available)
     func aggregate(engine: Engine) async throws {
         try await TestApp.with(engine) { app in
