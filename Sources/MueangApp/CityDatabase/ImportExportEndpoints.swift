@@ -301,10 +301,11 @@ enum DatasetExportEndpoint {
         return response
     }
 
-    /// Text that a spreadsheet would run as a formula gets a leading apostrophe (CSV injection);
-    /// numbers keep their sign.
+    /// The first bytes with which a spreadsheet runs a cell as a formula.
     static let formulaStarts: Set<UInt8> = Set("=+-@\t\r".utf8)
 
+    /// Text that a spreadsheet would run as a formula gets a leading apostrophe (CSV injection);
+    /// numbers keep their sign.
     static func csvCell(_ v: FieldValue?) -> String {
         guard let v else { return "" }
         let text = v.text
