@@ -12,11 +12,7 @@ extension CalendarDay {
 
     /// Strict ISO 8601 calendar date `YYYY-MM-DD` (CE), as stored in the database and API.
     public init(iso8601 text: String) throws(ThaiDateError) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
-        else { throw .unrecognizedFormat(text) }
+        guard let (y, m, d) = Self.plainISO(text) else { throw .unrecognizedFormat(text) }
         try self.init(year: y, month: m, day: d)
     }
 
