@@ -62,72 +62,56 @@ struct JSONParser {
     }
 
     private mutating func object(depth: Int) throws -> JSONValue {
-        at += 1   // {
         var members: [String: JSONValue] = [:]
-        skipSpace()
-        if at < bytes.count, bytes[at] == UInt8(ascii: "}") { at += 1; return .object(members) }
-        while true {
-            skipSpace()
-            guard at < bytes.count, bytes[at] == UInt8(ascii: "\"") else { throw fail() }
-            let key = try string()
-            skipSpace()
-            guard at < bytes.count, bytes[at] == UInt8(ascii: ":") else { throw fail() }
-            at += 1
-            let member = try value(depth: depth + 1)
+        try list(closedBy: UInt8(ascii: "}")) { p in
+            p.skipSpace()
+            guard p.at < p.bytes.count, p.bytes[p.at] == UInt8(ascii: "\"") else { throw p.fail() }
+            let key = try p.string()
+            p.skipSpace()
+            guard p.at < p.bytes.count, p.bytes[p.at] == UInt8(ascii: ":") else { throw p.fail() }
+            p.at += 1
+            let member = try p.value(depth: depth + 1)
             if members[key] == nil { members[key] = member }   // the first of a repeated key, as JSONDecoder
-            skipSpace()
-            guard at < bytes.count else { throw fail() }
-            if bytes[at] == UInt8(ascii: ",") { at += 1; continue }
-            guard bytes[at] == UInt8(ascii: "}") else { throw fail() }
-            at += 1
-            return .object(members)
         }
+        return .object(members)
     }
 
     private mutating func array(depth: Int) throws -> JSONValue {
-        at += 1   // [
         var items: [JSONValue] = []
+        try list(closedBy: UInt8(ascii: "]")) { p in items.append(try p.value(depth: depth + 1)) }
+        return .array(items)
+    }
+
+    /// The comma-separated elements of an object or array, from its opening bracket to `close`.
+    private mutating func list(closedBy close: UInt8, _ element: (inout JSONParser) throws -> Void) throws {
+        at += 1   // { or [
         skipSpace()
-        if at < bytes.count, bytes[at] == UInt8(ascii: "]") { at += 1; return .array(items) }
+        if at < bytes.count, bytes[at] == close { at += 1; return }
         while true {
-            items.append(try value(depth: depth + 1))
+            try element(&self)
             skipSpace()
             guard at < bytes.count else { throw fail() }
             if bytes[at] == UInt8(ascii: ",") { at += 1; continue }
-            guard bytes[at] == UInt8(ascii: "]") else { throw fail() }
+            guard bytes[at] == close else { throw fail() }
             at += 1
-            return .array(items)
+            return
         }
     }
 
     /// A string from its opening quote; runs without escapes are taken whole.
     private mutating func string() throws -> String {
         at += 1   // "
-        let start = at
-        while at < bytes.count, bytes[at] != UInt8(ascii: "\""), bytes[at] != UInt8(ascii: "\\") {
-            guard bytes[at] >= 0x20 else { throw fail() }
-            at += 1
-        }
-        guard at < bytes.count else { throw fail() }
-        if bytes[at] == UInt8(ascii: "\"") {
-            defer { at += 1 }
-            return try text(start..<at)
-        }
-        var out = try text(start..<at)
+        var out = ""
         while true {
-            guard at < bytes.count else { throw fail() }
-            let byte = bytes[at]
-            if byte == UInt8(ascii: "\"") { at += 1; return out }
-            if byte != UInt8(ascii: "\\") {
-                let run = at
-                while at < bytes.count, bytes[at] != UInt8(ascii: "\""), bytes[at] != UInt8(ascii: "\\") {
-                    guard bytes[at] >= 0x20 else { throw fail() }
-                    at += 1
-                }
-                out += try text(run..<at)
-                continue
+            let run = at
+            while at < bytes.count, bytes[at] != UInt8(ascii: "\""), bytes[at] != UInt8(ascii: "\\") {
+                guard bytes[at] >= 0x20 else { throw fail() }
+                at += 1
             }
-            at += 1
+            guard at < bytes.count else { throw fail() }
+            out += try text(run..<at)
+            if bytes[at] == UInt8(ascii: "\"") { at += 1; return out }
+            at += 1   // the backslash
             guard at < bytes.count else { throw fail() }
             let escaped = bytes[at]
             at += 1
