@@ -259,15 +259,20 @@ struct CityDatabaseAPITests {
         }
     }
 
+    /// A dataset `wells` with one text field, and `count` wells imported into it ("บ่อ 1", ...).
+    static func importWells(_ api: Browser, _ count: Int) async throws {
+        _ = try await send(api, .POST, "/api/v1/t/nongki/datasets", json: #"{"slug": "wells", "title": {"th": "บ่อน้ำ", "en": "Wells"}, "fields": [{"key": "name", "type": "text"}]}"#)
+        let csv = "name\n" + (1...count).map { "บ่อ \($0)\n" }.joined()
+        let imported = try json(try await send(api, .POST, "/api/v1/t/nongki/datasets/wells/import?mode=all_or_nothing", body: ByteBuffer(string: csv), type: "text/csv"))
+        #expect(imported["imported"] as? Int == count)
+    }
+
     @Test("An export past its first pages gives every record once, in creation order", arguments: Engine.available)
     func exportPages(engine: Engine) async throws {
         try await TestApp.with(engine) { app in
             let api = try await Self.setUp(app)
-            _ = try await Self.send(api, .POST, "/api/v1/t/nongki/datasets", json: #"{"slug": "wells", "title": {"th": "บ่อน้ำ", "en": "Wells"}, "fields": [{"key": "name", "type": "text"}]}"#)
             let count = 2 * DatasetExportEndpoint.pageSize + 5
-            let csv = "name\n" + (1...count).map { "บ่อ \($0)\n" }.joined()
-            let imported = try Self.json(try await Self.send(api, .POST, "/api/v1/t/nongki/datasets/wells/import?mode=all_or_nothing", body: ByteBuffer(string: csv), type: "text/csv"))
-            #expect(imported["imported"] as? Int == count)
+            try await Self.importWells(api, count)
             let gone = try Self.json(try await Self.send(api, .POST, "/api/v1/t/nongki/datasets/wells/records", json: #"{"name": "ลบ"}"#))
             _ = try await Self.send(api, .DELETE, "/api/v1/t/nongki/datasets/wells/records/\(gone["id"] as? String ?? "")")
             _ = try await Self.send(api, .POST, "/api/v1/t/nongki/datasets/wells/records", json: #"{"name": "ใหม่"}"#)
@@ -295,11 +300,7 @@ struct CityDatabaseAPITests {
     func exportPagesFollowAnIndex(engine: Engine) async throws {
         try await TestApp.with(engine) { app in
             let api = try await Self.setUp(app)
-            _ = try await Self.send(api, .POST, "/api/v1/t/nongki/datasets", json: #"{"slug": "wells", "title": {"th": "บ่อน้ำ", "en": "Wells"}, "fields": [{"key": "name", "type": "text"}]}"#)
-            let count = ImportService.analyzeFrom
-            let csv = "name\n" + (1...count).map { "บ่อ \($0)\n" }.joined()
-            let imported = try Self.json(try await Self.send(api, .POST, "/api/v1/t/nongki/datasets/wells/import?mode=all_or_nothing", body: ByteBuffer(string: csv), type: "text/csv"))
-            #expect(imported["imported"] as? Int == count)
+            try await Self.importWells(api, ImportService.analyzeFrom)
             let sql = try #require(app.db as? any SQLDatabase)
             let d = try #require(try await Dataset.query(on: app.db).filter(\.$slug == "wells").first())
             let id = try d.requireID()
