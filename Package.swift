@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "ThaiConventionsTests", dependencies: ["ThaiConventions"]),
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy"]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular", "ThaiConventions", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ThaiConventions"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ThaiConventions", "Epidemiology"]),
         .testTarget(name: "SignboardTaxTests", dependencies: [
             "SignboardTax", "SignboardTaxCommand",
             .product(name: "PropertyBased", package: "swift-property-based"),

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Epidemiology
 @testable import Datasets
 
 /// `JSONValue(parsing:)` reads what `JSONDecoder` reads, to the same values, and refuses what it refuses.
@@ -40,7 +41,7 @@ import Testing
 
     /// Values drawn from a seeded generator, written as JSON text and read back both ways.
     @Test("Random documents read back to themselves and to what JSONDecoder reads") func randomRoundTrips() throws {
-        var rng = SplitMix(seed: 20261123)
+        var rng = SplitMix64(seed: 20261123)
         for _ in 0..<500 {
             let value = Self.random(&rng, depth: 0)
             let text = value.jsonText
@@ -50,7 +51,7 @@ import Testing
         }
     }
 
-    static func random(_ rng: inout SplitMix, depth: Int) -> JSONValue {
+    static func random(_ rng: inout SplitMix64, depth: Int) -> JSONValue {
         switch rng.next() % (depth > 3 ? 4 : 6) {
         case 0: return .null
         case 1: return .bool(rng.next() % 2 == 0)

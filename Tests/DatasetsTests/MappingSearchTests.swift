@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Epidemiology
 @testable import ThaiConventions
 @testable import Datasets
 
@@ -63,7 +64,7 @@ import Testing
     static func samples(_ count: Int) -> [String] {
         let alphabet: [String] = ["a", "Z", "q", "7", "-", "/", ".", ",", " ", " ", "\t", "ก", "ข", "บ", "้", "่", "ุ", "ู", "ฺ", "ำ", "ํ", "า",
                                   "เ", "๑", "๙", "\u{200B}", "Ａ", "é", "e\u{301}", "฿", "๏", "\n"]
-        var rng = SplitMix(seed: 2569)
+        var rng = SplitMix64(seed: 2569)
         return (0..<count).map { _ in
             String((0..<Int(rng.next() % 12)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }.joined())
         }

@@ -39,15 +39,3 @@ let validID2 = "3100500123458"
 // 1103700012346: 1·13+1·12+0+3·10+7·9+0+0+0+1·5+2·4+3·3+4·2 = 148; 148 mod 11 = 5; 11−5 = 6.
 let validID3 = "1103700012346"
 
-/// A small seeded generator (SplitMix64), so a failing random case can be run again.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
