@@ -134,7 +134,16 @@ extension DatasetSchema {
     /// Keys not in the schema are kept as guessed (`FieldValue.init(from:)`); values that do not
     /// fit their field are errors. Constraints are not checked here (see `RecordValidator`).
     public func decodeValues(from data: Data) throws -> RecordValues {
-        guard case .object(let raw) = try JSONValue(parsing: data) else { throw JSONSyntaxError(offset: 0) }
+        try decodeValues(try JSONValue(parsing: data))
+    }
+
+    /// Reads values stored as JSON text (a record's `values_json`), as `decodeValues(from:)` does.
+    public func decodeValues(fromJSON text: String) throws -> RecordValues {
+        try decodeValues(try JSONValue(parsing: text))
+    }
+
+    private func decodeValues(_ document: JSONValue) throws -> RecordValues {
+        guard case .object(let raw) = document else { throw JSONSyntaxError(offset: 0) }
         var out: RecordValues = [:]
         for (key, json) in raw {
             if let field = field(key) {

@@ -16,6 +16,15 @@ extension JSONValue {
             return try parser.document()
         }
     }
+
+    /// Parses JSON text, read in place from the string's UTF-8 storage.
+    public init(parsing text: String) throws {
+        var text = text
+        self = try text.withUTF8 { bytes in
+            var parser = JSONParser(bytes)
+            return try parser.document()
+        }
+    }
 }
 
 /// A recursive-descent reader over the bytes of one JSON document.

@@ -45,7 +45,7 @@ public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// Parses JSON text; nil if it is not valid JSON.
     public init?(jsonText: String) {
-        guard let value = try? JSONValue(parsing: Data(jsonText.utf8)) else { return nil }
+        guard let value = try? JSONValue(parsing: jsonText) else { return nil }
         self = value
     }
 

@@ -21,6 +21,7 @@ import Epidemiology
     func agreesWithJSONDecoder(text: String) throws {
         let reference = try #require(Self.decoded(text), "JSONDecoder reads \(text)")
         #expect(try JSONValue(parsing: Data(text.utf8)) == reference)
+        #expect(try JSONValue(parsing: text) == reference, "read from the string's own storage")
     }
 
     @Test("Invalid documents are refused with where reading stopped", arguments: [
@@ -30,7 +31,9 @@ import Epidemiology
     ])
     func refusesInvalid(text: String) {
         #expect(Self.parsed(text) == nil, "\(text.prefix(40))")
-        #expect(throws: JSONSyntaxError.self) { try JSONValue(parsing: Data(text.utf8)) }
+        let fromBytes = #expect(throws: JSONSyntaxError.self) { try JSONValue(parsing: Data(text.utf8)) }
+        let fromString = #expect(throws: JSONSyntaxError.self) { try JSONValue(parsing: text) }
+        #expect(fromBytes == fromString, "the same place, read from the string")
     }
 
     @Test("Bytes that are not UTF-8 inside a string are refused") func refusesBadUTF8() {

@@ -48,6 +48,7 @@ import ThaiConventions
         var expected = sample
         expected["nothing"] = .null
         #expect(back == expected)
+        #expect(try schema.decodeValues(fromJSON: String(decoding: data, as: UTF8.self)) == expected, "stored as text")
     }
 
     @Test func textFormReadsBack() throws {
@@ -71,6 +72,9 @@ import ThaiConventions
     @Test func decodeValuesRejectsWrongTypes() {
         #expect(throws: FieldError.self) { try schema.decodeValues(from: Data(#"{"day": "31/02/2566"}"#.utf8)) }
         #expect(throws: FieldError.self) { try schema.decodeValues(from: Data(#"{"i": "many"}"#.utf8)) }
+        #expect(throws: FieldError.self) { try schema.decodeValues(fromJSON: #"{"i": "many"}"#) }
+        #expect(throws: JSONSyntaxError.self) { try schema.decodeValues(fromJSON: #"["i"]"#) }
+        #expect(throws: JSONSyntaxError.self) { try schema.decodeValues(fromJSON: #"{"i": 1"#) }
     }
 
     @Test func apiExampleRecord() throws {

@@ -496,7 +496,7 @@ enum DatasetPages {
         var previous: RecordValues = [:]
         var historyRows: [HTML] = []
         for v in versions {
-            let now = (try? schema.decodeValues(from: Data(v.valuesJSON.utf8))) ?? [:]
+            let now = (try? schema.decodeValues(fromJSON: v.valuesJSON)) ?? [:]
             let changed = Set(previous.keys).union(now.keys).filter { previous[$0] != now[$0] }.sorted()
             let diff = changed.html { key in
                 let f = schema.field(key) ?? FieldDefinition(key: key, type: .text)

@@ -235,7 +235,7 @@ struct DatasetService: Sendable {
     }
 
     static func values(_ r: DatasetRecord, _ schema: DatasetSchema) throws -> RecordValues {
-        try schema.decodeValues(from: Data(r.valuesJSON.utf8))
+        try schema.decodeValues(fromJSON: r.valuesJSON)
     }
 
     static func encode(_ values: RecordValues, _ schema: DatasetSchema) throws -> String {
@@ -392,7 +392,7 @@ struct DatasetService: Sendable {
             throw AppError.notFound
         }
         let schema = try Self.schema(of: d)
-        let values = try schema.decodeValues(from: Data(old.valuesJSON.utf8))
+        let values = try schema.decodeValues(fromJSON: old.valuesJSON)
         let clash = old.deleted ? [] : try await checkDatabaseRules(d, schema, values, recordID: r.id)
         guard clash.isEmpty else { throw InvalidRecord(errors: clash) }
         return try await save(d, schema, r, values: values, deleted: old.deleted, action: "restore-version-\(version)")
@@ -421,7 +421,7 @@ struct DatasetService: Sendable {
                 let shouldBeDeleted = target?.deleted ?? true
                 let targetJSON = target?.valuesJSON ?? r.valuesJSON
                 if shouldBeDeleted == (r.deletedAt != nil) && targetJSON == r.valuesJSON { continue }
-                let values = try schema.decodeValues(from: Data(targetJSON.utf8))
+                let values = try schema.decodeValues(fromJSON: targetJSON)
                 _ = try await service.save(d, schema, r, values: values, deleted: shouldBeDeleted, action: "restore-dataset", at: now)
                 changed += 1
             }

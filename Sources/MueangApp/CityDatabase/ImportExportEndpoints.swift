@@ -322,7 +322,7 @@ enum DatasetExportEndpoint {
         let id: UUID
         let version: Int
         let valuesJSON: String
-        func values(_ schema: DatasetSchema) throws -> RecordValues { try schema.decodeValues(from: Data(valuesJSON.utf8)) }
+        func values(_ schema: DatasetSchema) throws -> RecordValues { try schema.decodeValues(fromJSON: valuesJSON) }
     }
 
     /// The records of an export, a page at a time, in the order of their ids, which are

@@ -91,7 +91,7 @@ struct ValueColumns: Sendable {
             query.appendLiteral(" ORDER BY id LIMIT 2000")
             let rows = try await sql.raw(query).all(decoding: Row.self)
             guard let last = rows.last else { return }
-            try await insert(rows.map { ($0.id, try schema.decodeValues(from: Data($0.values_json.utf8))) })
+            try await insert(rows.map { ($0.id, try schema.decodeValues(fromJSON: $0.values_json)) })
             after = last.id
         }
     }
