@@ -183,7 +183,42 @@ struct ImportKernelTests {
             }
             #expect(SQLiteBulk.backgroundCheckpoints.withLockedValue { $0[path, default: 0] } > checkpointsBefore)
             #expect(fileSize() > sizeBefore + 4_000_000, "database file \(sizeBefore) -> \(fileSize()) bytes")
+            // And the log is cut back: the next import writes a new one, not over this one.
+            let log = ((try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size]) as? Int) ?? -1
+            #expect(log == 0, "log file of \(log) bytes after the checkpoint")
             #expect(try await DatasetRecord.query(on: app.db).filter(\.$datasetID == (try await service.dataset("big")).requireID()).count() == 40_000)
         }
+    }
+
+    @Test("On SQLite what the log still holds at start (a process stopped before its checkpoint) is copied into the database and the log emptied")
+    func startEmptiesTheLog() async throws {
+        let db = try await TemplatePool.shared.freshDatabase(.sqlite, .empty)
+        guard case .sqlite(let path) = db else { Issue.record("not SQLite"); return }
+        func logSize() -> Int { ((try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size]) as? Int) ?? -1 }
+        // A process that wrote and did not checkpoint: its connection's automatic checkpoint is
+        // off, and it stays open (closing the last connection would checkpoint).
+        let stopped = try await Application.make(.testing)
+        try await configure(stopped, TestApp.config(db))
+        try await stopped.db.withConnection { connection in
+            let sql = try #require(connection as? any SQLDatabase)
+            try await sql.raw("PRAGMA wal_autocheckpoint = 0").run()
+            try await sql.raw("CREATE TABLE left_in_log (n INTEGER, t TEXT)").run()
+            try await sql.raw("WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 20000) INSERT INTO left_in_log SELECT n, 'แถวที่ ' || n || hex(randomblob(100)) FROM k").run()
+        }
+        #expect(logSize() > 1_000_000, "the log holds the rows: \(logSize()) bytes")
+
+        let next = try await Application.make(.testing)
+        do {
+            try await configure(next, TestApp.config(db))
+            try await migrate(next)
+            #expect(logSize() == 0, "log file of \(logSize()) bytes after start")
+            struct Count: Decodable { let n: Int }
+            let rows = try await (next.db as? any SQLDatabase)?.raw("SELECT count(*) AS n FROM left_in_log").first(decoding: Count.self)
+            #expect(rows?.n == 20000)
+        } catch {
+            Issue.record(error)
+        }
+        try await next.asyncShutdown()
+        try await stopped.asyncShutdown()
     }
 }
