@@ -31,7 +31,12 @@ WORK=$(mktemp -d /tmp/bench-citydb.XXXXXX)
 PGDIR=$(mktemp -d /tmp/bench-citydb-pg.XXXXXX)
 SERVER=""
 cleanup() {
+    local status=$?
     if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; fi
+    if [ "$status" != 0 ] && [ -s "$WORK/server.log" ]; then
+        echo "--- the end of the server's log:" >&2
+        tail -n 40 "$WORK/server.log" | cut -c1-400 >&2
+    fi
     pg_cluster_stop "$PGDIR"
     rm -rf "$WORK"
 }
