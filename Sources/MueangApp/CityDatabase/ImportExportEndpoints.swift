@@ -92,6 +92,12 @@ enum DatasetImportEndpoint {
     }
 
     /// Streams the body to a temporary file under the data directory.
+    ///
+    /// The body is read with `drain`, whose futures hold the connection back while a megabyte
+    /// is written, not as an `AsyncSequence`: Vapor's bridge to that
+    /// (`Request.Body.AsyncSequenceDelegate`) can reach a `preconditionFailure` under back
+    /// pressure and take the whole server down (vapor/vapor#3153). It did so here once, in the
+    /// middle of a 190 MB upload.
     static func receive(_ req: Request) async throws -> URL {
         let dir = URL(fileURLWithPath: req.application.appConfig.dataDirectory).appendingPathComponent("uploads")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -99,23 +105,13 @@ enum DatasetImportEndpoint {
         guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = try? FileHandle(forWritingTo: url) else {
             throw AppError(.insufficientStorage, th: "บันทึกไฟล์ไม่ได้", en: "Could not store the upload.")
         }
-        var total = 0
-        // The body arrives in small pieces: written a megabyte at a time, in fewer system calls.
-        var pending = ByteBuffer()
-        func write() throws {
-            try pending.withUnsafeReadableBytes { try handle.write(contentsOf: $0) }
-            pending.clear()
-        }
+        let upload = Upload(handle: handle, loop: req.eventLoop, pool: req.application.threadPool)
+        req.body.drain { upload.take($0) }
+        let total: Int
         do {
-            for try await var chunk in req.body {
-                total += chunk.readableBytes
-                guard total <= maxUpload else { throw AppError.tooLarge }
-                pending.writeBuffer(&chunk)
-                if pending.readableBytes >= 1 << 20 { try write() }
-            }
-            try write()
-            try handle.close()
+            total = try await upload.done.futureResult.get()
         } catch {
+            await upload.settled()   // no write still going on when the file is closed
             try? handle.close()
             try? FileManager.default.removeItem(at: url)
             if let e = error as? AppError { throw e }
@@ -126,6 +122,70 @@ enum DatasetImportEndpoint {
             throw AppError(.badRequest, th: "ไฟล์ว่างเปล่า", en: "The file is empty.")
         }
         return url
+    }
+
+    /// One upload being written: the body's pieces gathered into a megabyte at a time (fewer
+    /// system calls), each written on the thread pool after the one before. Its state is only
+    /// touched on the request's event loop, where `drain` calls `take`.
+    private final class Upload: @unchecked Sendable {
+        let handle: FileHandle
+        let loop: any EventLoop
+        let pool: NIOThreadPool
+        /// The bytes received, once all are written and the file closed; or why not.
+        let done: EventLoopPromise<Int>
+        private var total = 0
+        private var pending = ByteBuffer()
+        private var written: EventLoopFuture<Void>
+
+        init(handle: FileHandle, loop: any EventLoop, pool: NIOThreadPool) {
+            self.handle = handle; self.loop = loop; self.pool = pool
+            done = loop.makePromise()
+            written = loop.makeSucceededVoidFuture()
+        }
+
+        func take(_ part: BodyStreamResult) -> EventLoopFuture<Void> {
+            switch part {
+            case .buffer(var chunk):
+                total += chunk.readableBytes
+                guard total <= DatasetImportEndpoint.maxUpload else {
+                    done.fail(AppError.tooLarge)
+                    return loop.makeFailedFuture(AppError.tooLarge)
+                }
+                pending.writeBuffer(&chunk)
+                guard pending.readableBytes >= 1 << 20 else { return loop.makeSucceededVoidFuture() }
+                return write(last: false)
+            case .error(let error):
+                done.fail(error)
+                return loop.makeSucceededVoidFuture()
+            case .end:
+                let total = self.total
+                write(last: true).map { total }.cascade(to: done)
+                return loop.makeSucceededVoidFuture()
+            }
+        }
+
+        /// Once the writes under way are over, whatever became of them.
+        func settled() async {
+            _ = try? await loop.flatSubmit { self.written }.get()
+        }
+
+        /// Writes what is gathered after the previous write (closing the file after the last);
+        /// a failed write fails the upload.
+        private func write(last: Bool) -> EventLoopFuture<Void> {
+            let piece = pending, handle = self.handle, pool = self.pool, loop = self.loop
+            pending = ByteBuffer()
+            written = written.flatMap {
+                pool.runIfActive(eventLoop: loop) {
+                    try piece.withUnsafeReadableBytes { try handle.write(contentsOf: $0) }
+                    if last { try handle.close() }
+                }
+            }
+            let done = self.done
+            return written.flatMapErrorThrowing { error in
+                done.fail(error)
+                throw error
+            }
+        }
     }
 
     /// CSV or XLSX, by the file's first bytes (an XLSX is a zip), whatever the media type says.
