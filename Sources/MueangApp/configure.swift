@@ -84,11 +84,11 @@ extension Application {
 /// backup can read a consistent snapshot while the server writes, and copies into the database
 /// what the log still holds (a process stopped before its checkpoint finished leaves it) and
 /// empties the log: now, rather than in the first request that commits, and so that the next
-/// import writes a new log rather than over an old one (see `SQLiteBulk.checkpoint`).
+/// import writes a new log rather than over an old one (`SQLiteBulk.emptyLog`).
 public func migrate(_ app: Application) async throws {
     if case .sqlite(let path) = app.appConfig.database, path != ":memory:", let sql = app.db as? any SQLDatabase {
         try await sql.raw("PRAGMA journal_mode=WAL").run()
-        try await sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").run()
+        await SQLiteBulk.emptyLog(path)
     }
     try await app.autoMigrate()
 }

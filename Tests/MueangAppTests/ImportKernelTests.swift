@@ -221,4 +221,36 @@ struct ImportKernelTests {
         try await next.asyncShutdown()
         try await stopped.asyncShutdown()
     }
+
+    /// A backup reads inside one long transaction: start must not wait for it (and hold every
+    /// writer back meanwhile) to empty the log; the log is then left as it is.
+    @Test("On SQLite start does not wait for a reader to empty the log", .timeLimit(.minutes(1)))
+    func startDoesNotWaitForAReader() async throws {
+        let db = try await TemplatePool.shared.freshDatabase(.sqlite, .empty)
+        guard case .sqlite(let path) = db else { Issue.record("not SQLite"); return }
+        @Sendable func logSize() -> Int { ((try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size]) as? Int) ?? -1 }
+        let running = try await Application.make(.testing)
+        try await configure(running, TestApp.config(db))
+        try await running.db.withConnection { connection in
+            let sql = try #require(connection as? any SQLDatabase)
+            try await sql.raw("PRAGMA wal_autocheckpoint = 0").run()
+            try await sql.raw("CREATE TABLE left_in_log (n INTEGER)").run()
+            try await sql.raw("WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 20000) INSERT INTO left_in_log SELECT n FROM k").run()
+        }
+        struct Count: Decodable { let n: Int }
+        try await running.db.transaction { tx in
+            let reader = try #require(tx as? any SQLDatabase)
+            #expect(try await reader.raw("SELECT count(*) AS n FROM left_in_log").first(decoding: Count.self)?.n == 20000)
+            let next = try await Application.make(.testing)
+            do {
+                try await configure(next, TestApp.config(db))
+                try await migrate(next)
+                #expect(logSize() > 0, "the log is left while a reader is on it")
+            } catch {
+                Issue.record(error)
+            }
+            try await next.asyncShutdown()
+        }
+        try await running.asyncShutdown()
+    }
 }

@@ -100,9 +100,20 @@ struct SQLiteBulk: @unchecked Sendable {
         }, nil)
     }
 
-    /// Checkpoints done by `checkpointInBackgroundAfterCommit`, by database file (tests: one
+    /// Checkpoints done on connections of their own (after a large import, at start), by database file (tests: one
     /// test's count must not move with another's imports).
     static let backgroundCheckpoints = NIOLockedValueBox<[String: Int]>([:])
+
+    /// Copies the log into the database file and empties it, as the background checkpoint does
+    /// and waiting for no one: at start, for what a process stopped before its checkpoint left.
+    /// (Through SQLiteNIO's connections, whose busy handler waits for ever, emptying the log
+    /// would wait for every reader, a backup's long read included, and hold back all writers
+    /// meanwhile.)
+    static func emptyLog(_ path: String) async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread { checkpoint(path); done.resume() }
+        }
+    }
 
     private static func checkpoint(_ path: String) {
         var db: OpaquePointer?
