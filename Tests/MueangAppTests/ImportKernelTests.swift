@@ -190,67 +190,69 @@ struct ImportKernelTests {
         }
     }
 
-    @Test("On SQLite what the log still holds at start (a process stopped before its checkpoint) is copied into the database and the log emptied")
-    func startEmptiesTheLog() async throws {
+    /// A SQLite database whose log holds 20,000 rows (4.9 MB) that an application wrote with its
+    /// automatic checkpoint off, and which stays open while `body` runs (closing the last
+    /// connection would checkpoint): what a process stopped before its checkpoint leaves.
+    /// `body` gets that application, the database and the size of its log file.
+    static func withRowsLeftInLog(_ body: (Application, AppConfig.Database, @escaping @Sendable () -> Int) async throws -> Void) async throws {
         let db = try await TemplatePool.shared.freshDatabase(.sqlite, .empty)
         guard case .sqlite(let path) = db else { Issue.record("not SQLite"); return }
-        func logSize() -> Int { ((try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size]) as? Int) ?? -1 }
-        // A process that wrote and did not checkpoint: its connection's automatic checkpoint is
-        // off, and it stays open (closing the last connection would checkpoint).
-        let stopped = try await Application.make(.testing)
-        try await configure(stopped, TestApp.config(db))
-        try await stopped.db.withConnection { connection in
-            let sql = try #require(connection as? any SQLDatabase)
-            try await sql.raw("PRAGMA wal_autocheckpoint = 0").run()
-            try await sql.raw("CREATE TABLE left_in_log (n INTEGER, t TEXT)").run()
-            try await sql.raw("WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 20000) INSERT INTO left_in_log SELECT n, 'แถวที่ ' || n || hex(randomblob(100)) FROM k").run()
+        let logSize: @Sendable () -> Int = { ((try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size]) as? Int) ?? -1 }
+        let writer = try await Application.make(.testing)
+        do {
+            try await configure(writer, TestApp.config(db))
+            try await writer.db.withConnection { connection in
+                let sql = try #require(connection as? any SQLDatabase)
+                try await sql.raw("PRAGMA wal_autocheckpoint = 0").run()
+                try await sql.raw("CREATE TABLE left_in_log (n INTEGER, t TEXT)").run()
+                try await sql.raw("WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 20000) INSERT INTO left_in_log SELECT n, 'แถวที่ ' || n || hex(randomblob(100)) FROM k").run()
+            }
+            #expect(logSize() > 1_000_000, "the log holds the rows: \(logSize()) bytes")
+            try await body(writer, db, logSize)
+        } catch {
+            Issue.record(error)
         }
-        #expect(logSize() > 1_000_000, "the log holds the rows: \(logSize()) bytes")
+        try await writer.asyncShutdown()
+    }
 
+    /// Starts another application on `db` as the server does (`migrate`), runs `body` on it and stops it.
+    static func start(_ db: AppConfig.Database, _ body: (Application) async throws -> Void) async throws {
         let next = try await Application.make(.testing)
         do {
             try await configure(next, TestApp.config(db))
             try await migrate(next)
-            #expect(logSize() == 0, "log file of \(logSize()) bytes after start")
-            struct Count: Decodable { let n: Int }
-            let rows = try await (next.db as? any SQLDatabase)?.raw("SELECT count(*) AS n FROM left_in_log").first(decoding: Count.self)
-            #expect(rows?.n == 20000)
+            try await body(next)
         } catch {
             Issue.record(error)
         }
         try await next.asyncShutdown()
-        try await stopped.asyncShutdown()
+    }
+
+    struct Count: Decodable { let n: Int }
+
+    @Test("On SQLite what the log still holds at start (a process stopped before its checkpoint) is copied into the database and the log emptied")
+    func startEmptiesTheLog() async throws {
+        try await Self.withRowsLeftInLog { _, db, logSize in
+            try await Self.start(db) { next in
+                #expect(logSize() == 0, "log file of \(logSize()) bytes after start")
+                let rows = try await (next.db as? any SQLDatabase)?.raw("SELECT count(*) AS n FROM left_in_log").first(decoding: Count.self)
+                #expect(rows?.n == 20000)
+            }
+        }
     }
 
     /// A backup reads inside one long transaction: start must not wait for it (and hold every
     /// writer back meanwhile) to empty the log; the log is then left as it is.
     @Test("On SQLite start does not wait for a reader to empty the log", .timeLimit(.minutes(1)))
     func startDoesNotWaitForAReader() async throws {
-        let db = try await TemplatePool.shared.freshDatabase(.sqlite, .empty)
-        guard case .sqlite(let path) = db else { Issue.record("not SQLite"); return }
-        @Sendable func logSize() -> Int { ((try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size]) as? Int) ?? -1 }
-        let running = try await Application.make(.testing)
-        try await configure(running, TestApp.config(db))
-        try await running.db.withConnection { connection in
-            let sql = try #require(connection as? any SQLDatabase)
-            try await sql.raw("PRAGMA wal_autocheckpoint = 0").run()
-            try await sql.raw("CREATE TABLE left_in_log (n INTEGER)").run()
-            try await sql.raw("WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 20000) INSERT INTO left_in_log SELECT n FROM k").run()
-        }
-        struct Count: Decodable { let n: Int }
-        try await running.db.transaction { tx in
-            let reader = try #require(tx as? any SQLDatabase)
-            #expect(try await reader.raw("SELECT count(*) AS n FROM left_in_log").first(decoding: Count.self)?.n == 20000)
-            let next = try await Application.make(.testing)
-            do {
-                try await configure(next, TestApp.config(db))
-                try await migrate(next)
-                #expect(logSize() > 0, "the log is left while a reader is on it")
-            } catch {
-                Issue.record(error)
+        try await Self.withRowsLeftInLog { running, db, logSize in
+            try await running.db.transaction { tx in
+                let reader = try #require(tx as? any SQLDatabase)
+                #expect(try await reader.raw("SELECT count(*) AS n FROM left_in_log").first(decoding: Count.self)?.n == 20000)
+                try await Self.start(db) { _ in
+                    #expect(logSize() > 0, "the log is left while a reader is on it")
+                }
             }
-            try await next.asyncShutdown()
         }
-        try await running.asyncShutdown()
     }
 }

@@ -100,8 +100,8 @@ struct SQLiteBulk: @unchecked Sendable {
         }, nil)
     }
 
-    /// Checkpoints done on connections of their own (after a large import, at start), by database file (tests: one
-    /// test's count must not move with another's imports).
+    /// Checkpoints done on connections of their own (after a large import, at start), by
+    /// database file (tests: one test's count must not move with another's imports).
     static let backgroundCheckpoints = NIOLockedValueBox<[String: Int]>([:])
 
     /// Copies the log into the database file and empties it, as the background checkpoint does
