@@ -16,5 +16,5 @@ echo "throw-away PostgreSQL on port $PG_PORT"
 
 status=0
 MUEANG_TEST_POSTGRES_URL="$PG_URL" MUEANG_REQUIRE_POSTGRES=1 swift test --skip-build || status=$?
-MUEANG_BIN="$PWD/.build/debug/mueang" python3 -m pytest -q tests/e2e || status=$?
+MUEANG_REQUIRE_POSTGRES=1 MUEANG_BIN="$PWD/.build/debug/mueang" python3 -m pytest -q tests/e2e || status=$?
 exit $status

@@ -96,7 +96,7 @@ public func migrate(_ app: Application) async throws {
 /// An import that was running when the process died was rolled back by the database; its job
 /// is marked failed so nobody waits for it. (One server process per database is assumed.)
 public func failInterruptedJobs(_ app: Application) async throws {
-    let interrupted = #"{"error":{"th":"การนำเข้าถูกขัดจังหวะ ไม่มีข้อมูลใดถูกเปลี่ยน","en":"The import was interrupted; nothing was changed."}}"#
+    let interrupted = DatasetJob.failureJSON(.init(th: "การนำเข้าถูกขัดจังหวะ ไม่มีข้อมูลใดถูกเปลี่ยน", en: "The import was interrupted; nothing was changed."))
     try await DatasetJob.query(on: app.db).filter(\.$status == "running")
         .set(\.$status, to: "failed").set(\.$resultJSON, to: interrupted).set(\.$finishedAt, to: Date())
         .update()

@@ -25,7 +25,7 @@ final class OutputBuffer {
     func flush() throws(TabularError) {
         guard let handle, !bytes.isEmpty else { return }
         do { try handle.write(contentsOf: bytes) } catch {
-            throw .unwritable(path: name, reason: error.localizedDescription)
+            throw .writing(name, error)
         }
         bytes.removeAll(keepingCapacity: true)
     }

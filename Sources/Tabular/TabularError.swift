@@ -1,3 +1,4 @@
+import Foundation
 import ThaiConventions
 
 /// Why a tabular file could not be read or written. Every case explains itself in Thai and English;
@@ -13,6 +14,8 @@ public enum TabularError: BilingualError, Equatable, CustomStringConvertible {
     case unreadable(path: String, reason: String)
     /// The output could not be written.
     case unwritable(path: String, reason: String)
+    /// The output could not be written because the disk (or the quota) is full.
+    case noSpace(path: String)
     /// The file is not an Excel workbook (.xlsx), or a part of it is missing or damaged.
     case notAnXLSX(reason: String)
     /// No sheet with this name (or index) in the workbook.
@@ -52,6 +55,8 @@ public enum TabularError: BilingualError, Equatable, CustomStringConvertible {
             LocalizedMessage(th: "อ่านไฟล์ \(path) ไม่ได้: \(reason)", en: "Cannot read \(path): \(reason)")
         case let .unwritable(path, reason):
             LocalizedMessage(th: "เขียนไฟล์ \(path) ไม่ได้: \(reason)", en: "Cannot write \(path): \(reason)")
+        case let .noSpace(path):
+            LocalizedMessage(th: "พื้นที่จัดเก็บเต็ม เขียนไฟล์ \(path) ไม่ได้", en: "No space left to write \(path).")
         case let .notAnXLSX(reason):
             LocalizedMessage(
                 th: "ไฟล์นี้ไม่ใช่ไฟล์ Excel (.xlsx) ที่ถูกต้อง: \(reason)",
@@ -76,4 +81,21 @@ public enum TabularError: BilingualError, Equatable, CustomStringConvertible {
     }
 
     public var description: String { message.en }
+
+    /// Why writing `path` failed: `.noSpace` when the system said the disk or quota is full
+    /// (so the server can say so instead of blaming the file), else `.unwritable`.
+    static func writing(_ path: String, _ error: any Error) -> TabularError {
+        isOutOfSpace(error) ? .noSpace(path: path) : .unwritable(path: path, reason: error.localizedDescription)
+    }
+}
+
+/// Whether a file operation failed because the disk or the quota is full (ENOSPC, EDQUOT),
+/// however Foundation reported it.
+public func isOutOfSpace(_ error: any Error) -> Bool {
+    if let cocoa = error as? CocoaError, cocoa.code == .fileWriteOutOfSpace { return true }
+    let ns = error as NSError
+    if ns.domain == NSCocoaErrorDomain, ns.code == CocoaError.fileWriteOutOfSpace.rawValue { return true }
+    if ns.domain == NSPOSIXErrorDomain, ns.code == Int(ENOSPC) || ns.code == Int(EDQUOT) { return true }
+    if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError { return isOutOfSpace(underlying) }
+    return false
 }

@@ -44,7 +44,7 @@ public final class XLSXWriter {
             _ = FileManager.default.createFile(atPath: sheetURL.path, contents: nil)
             handle = try FileHandle(forWritingTo: sheetURL)
         } catch {
-            throw .unwritable(path: url.lastPathComponent, reason: error.localizedDescription)
+            throw .writing(url.lastPathComponent, error)
         }
         out = OutputBuffer(handle: handle, name: url.lastPathComponent)
     }
@@ -84,7 +84,7 @@ public final class XLSXWriter {
             }
             try archive.addEntry(with: "xl/worksheets/sheet1.xml", fileURL: sheetURL, compressionMethod: .deflate)
         } catch {
-            throw .unwritable(path: url.lastPathComponent, reason: "\(error)")
+            throw .writing(url.lastPathComponent, error)
         }
         try? FileManager.default.removeItem(at: tempDirectory)
     }

@@ -40,6 +40,26 @@ struct CSVWriterTests {
         #expect(reader.delimiter == .semicolon)
         #expect(try reader.readAll().map(\.fields) == rows)
     }
+
+    /// /dev/full refuses every write with ENOSPC, as a full disk does.
+    @Test func aFullDiskIsToldApartFromOtherWriteFailures() throws {
+        let full = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+        defer { try? full.close() }
+        let csv = CSVWriter(fileHandle: full)
+        let error = #expect(throws: TabularError.self) {
+            for i in 0..<10_000 { try csv.writeRow(["\(i)", "บ้านเลขที่ \(i) หมู่ 3"]) }
+            try csv.finish()
+        }
+        #expect(error == .noSpace(path: "output"))
+        #expect(error?.message.th == "พื้นที่จัดเก็บเต็ม เขียนไฟล์ output ไม่ได้")
+
+        #expect(isOutOfSpace(POSIXError(.ENOSPC)))
+        #expect(isOutOfSpace(POSIXError(.EDQUOT)))
+        #expect(isOutOfSpace(CocoaError(.fileWriteOutOfSpace)))
+        #expect(!isOutOfSpace(POSIXError(.EACCES)))
+        #expect(!isOutOfSpace(CocoaError(.fileWriteNoPermission)))
+        #expect(TabularError.writing("x.csv", POSIXError(.EACCES)) != .noSpace(path: "x.csv"))
+    }
 }
 
 @Suite("GeoJSON writing")

@@ -32,15 +32,22 @@ def wait_healthy(base, proc, timeout=60):
     raise RuntimeError("server did not become healthy")
 
 
+def environment(env):
+    """The tests' environment: SQLite unless `env` names a DATABASE_URL itself."""
+    full_env = dict(os.environ)
+    full_env.pop("DATABASE_URL", None)
+    full_env.update(env or {})
+    return full_env
+
+
 class Server:
-    def __init__(self, args, data_dir, env=None):
+    def __init__(self, args, data_dir, env=None, log_dir=None):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.data_dir = data_dir
-        self.log = open(os.path.join(data_dir, "server.log"), "w+")
-        self.out = open(os.path.join(data_dir, "stdout.log"), "w+")
-        full_env = dict(os.environ, **(env or {}))
-        full_env.pop("DATABASE_URL", None)
+        self.log = open(os.path.join(log_dir or data_dir, "server.log"), "w+")
+        self.out = open(os.path.join(log_dir or data_dir, "stdout.log"), "w+")
+        full_env = environment(env)
         self.proc = subprocess.Popen([BIN, *args, "--data-dir", data_dir, "--port", str(self.port)],
                                      stdout=self.out, stderr=self.log, env=full_env)
         wait_healthy(self.base, self.proc)
@@ -72,9 +79,37 @@ def demo():
 
 
 def run_cli(*args, env=None, check=True):
-    full_env = dict(os.environ, **(env or {}))
-    full_env.pop("DATABASE_URL", None)
-    result = subprocess.run([BIN, *args], capture_output=True, text=True, env=full_env, timeout=120)
+    result = subprocess.run([BIN, *args], capture_output=True, text=True, env=environment(env), timeout=120)
     if check and result.returncode != 0:
         raise AssertionError(f"mueang {' '.join(args)} failed ({result.returncode}): {result.stderr[-2000:]}")
     return result
+
+
+PSQL = "/usr/lib/postgresql/15/bin/psql"
+
+
+def psql(sql):
+    """Runs SQL as the superuser of the throw-away cluster that scripts/test.sh started."""
+    subprocess.run([PSQL, os.environ["PG_URL"], "-v", "ON_ERROR_STOP=1", "-qc", sql], check=True, capture_output=True, timeout=60)
+
+
+@pytest.fixture
+def postgres_database():
+    """A new, empty database in the throw-away cluster; yields a function that creates it (with
+    optional `CREATE DATABASE` options) and returns its URL. Without the cluster (PG_URL unset)
+    the test is skipped, unless MUEANG_REQUIRE_POSTGRES says the run must have PostgreSQL."""
+    if not os.environ.get("PG_URL"):
+        if os.environ.get("MUEANG_REQUIRE_POSTGRES") == "1":
+            pytest.fail("MUEANG_REQUIRE_POSTGRES=1 but PG_URL is not set")
+        pytest.skip("no PostgreSQL cluster (PG_URL); scripts/test.sh starts one")
+    made = []
+
+    def create(options=""):
+        name = f"e2e_{os.getpid()}_{len(made)}_{int(time.time() * 1000) % 1000000}"
+        psql(f"CREATE DATABASE {name} {options}")
+        made.append(name)
+        return os.environ["PG_URL"].rsplit("/", 1)[0] + "/" + name
+
+    yield create
+    for name in made:
+        psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

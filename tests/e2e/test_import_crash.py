@@ -1,23 +1,32 @@
-"""A process killed in the middle of an import leaves the dataset exactly as it was."""
+"""A process killed in the middle of an import leaves the dataset exactly as it was, on both engines."""
 import os
 import signal
 import tempfile
 import time
 
+import pytest
 import requests
 
 from conftest import Server, run_cli
 
 
-def test_sigkill_during_import_leaves_dataset_unchanged():
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine_env(request):
+    """The environment of the server and the CLI: embedded SQLite, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return {}
+    return {"DATABASE_URL": request.getfixturevalue("postgres_database")()}
+
+
+def test_sigkill_during_import_leaves_dataset_unchanged(engine_env):
     data_dir = tempfile.mkdtemp(prefix="mueang-crash-")
     run_cli("tenant", "create", "--slug", "crashtown", "--name-th", "เทศบาลทดสอบ", "--name-en", "Crash Town",
-            "--lat", "14.4", "--lon", "102.8", "--data-dir", data_dir)
+            "--lat", "14.4", "--lon", "102.8", "--data-dir", data_dir, env=engine_env)
     run_cli("user", "create", "--tenant", "crashtown", "--username", "admin", "--role", "admin",
-            "--password", "crash-test-1", "--data-dir", data_dir)
-    token = run_cli("token", "create", "--tenant", "crashtown", "--user", "admin", "--data-dir", data_dir).stdout.strip()
+            "--password", "crash-test-1", "--data-dir", data_dir, env=engine_env)
+    token = run_cli("token", "create", "--tenant", "crashtown", "--user", "admin", "--data-dir", data_dir, env=engine_env).stdout.strip()
     auth = {"Authorization": f"Bearer {token}"}
-    server = Server(["serve"], data_dir)
+    server = Server(["serve"], data_dir, env=engine_env)
     base = server.base + "/api/v1/t/crashtown/datasets"
     try:
         created = requests.post(base, headers=auth, json={
@@ -51,7 +60,7 @@ def test_sigkill_during_import_leaves_dataset_unchanged():
     finally:
         server.stop()
 
-    again = Server(["serve"], data_dir)
+    again = Server(["serve"], data_dir, env=engine_env)
     base = again.base + "/api/v1/t/crashtown/datasets"
     try:
         records = requests.get(base + "/people/records?limit=10", headers=auth).json()
@@ -59,6 +68,7 @@ def test_sigkill_during_import_leaves_dataset_unchanged():
         assert records["items"][0]["values"]["code"] == "keep-1"
         state = requests.get(f"{again.base}/api/v1/t/crashtown/jobs/{job}", headers=auth).json()
         assert state["status"] == "failed"       # the interrupted job says so, rather than running forever
+        assert state["error"]["en"] == "The import was interrupted; nothing was changed.", state
         # The dataset still takes a clean import of the same file afterwards.
         small = "code,name,age\nc1,หนึ่ง,1\nkeep-1,ซ้ำ,2\n"
         result = requests.post(base + "/people/import?mode=valid_rows", headers={**auth, "Content-Type": "text/csv"}, data=small.encode())

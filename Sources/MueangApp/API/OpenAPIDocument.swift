@@ -76,7 +76,8 @@ enum OpenAPIDocument {
               "row": {"type": "integer"}, "column": {"type": "string", "nullable": true}, "reason": {"$ref": "#/components/schemas/Message"}}}}}},
           "Job": {"type": "object", "required": ["id", "status", "progress"], "properties": {
             "id": {"type": "string"}, "status": {"type": "string", "enum": ["running", "done", "failed"]},
-            "progress": {"type": "number", "minimum": 0, "maximum": 1}, "result": {"$ref": "#/components/schemas/ImportResult"}}}
+            "progress": {"type": "number", "minimum": 0, "maximum": 1}, "result": {"$ref": "#/components/schemas/ImportResult"},
+            "error": {"$ref": "#/components/schemas/Message"}}}
         }
       },
       "paths": {

@@ -132,7 +132,7 @@ extension DatasetPages {
         let running = job.status == "running"
         var body: HTML = """
         <p><a href="\(url(ctx, .dataset(.slug(d.slug))))">← \(title(d, chrome))</a></p>
-        <h1>\(chrome.t("การนำเข้า", "Import")) <span class="muted" id="job-status" data-status="\(job.status)">\(job.status)</span></h1>
+        <h1>\(chrome.t("การนำเข้า", "Import")) <span class="muted" id="job-status" data-status="\(job.status)">\(chrome.t(Self.statusLabel(job.status)))</span></h1>
         <progress id="job-progress" max="1" value="\(String(format: "%.3f", progress))">\(Int(progress * 100))%</progress>
         """
         if running {
@@ -150,9 +150,18 @@ extension DatasetPages {
             """ as HTML)
             """
         } else {
-            body = "\(body)<p class=\"error-text\">\(chrome.t("การนำเข้าล้มเหลว ไม่มีข้อมูลใดถูกเปลี่ยน", "The import failed; nothing was changed."))</p>"
+            let why = state.error ?? .init(th: "การนำเข้าล้มเหลว ไม่มีข้อมูลใดถูกเปลี่ยน", en: "The import failed; nothing was changed.")
+            body = "\(body)<p class=\"error-text\" id=\"job-error\">\(chrome.t(why))</p>"
         }
         return htmlResponse(Layout.render(chrome, title: chrome.t("การนำเข้า", "Import"), body))
+    }
+
+    static func statusLabel(_ status: String) -> LocalizedMessage {
+        switch status {
+        case "running": .init(th: "กำลังนำเข้า", en: "running")
+        case "done": .init(th: "เสร็จแล้ว", en: "done")
+        default: .init(th: "ล้มเหลว", en: "failed")
+        }
     }
 
     /// The rejected rows as CSV (UTF-8 with BOM for Excel): row, column, reason in both languages.

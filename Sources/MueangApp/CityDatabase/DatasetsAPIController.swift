@@ -351,12 +351,15 @@ enum DatasetsAPIController {
         let status: String
         let progress: Double
         let result: ImportResult?
+        /// Why a failed job failed.
+        let error: LocalizedMessage?
 
         init(_ job: DatasetJob, _ registry: JobRegistry) throws {
             id = try job.requireID()
             status = job.status
             progress = registry.get(id) ?? job.progress
             result = job.importResult
+            error = job.failure
         }
     }
 }

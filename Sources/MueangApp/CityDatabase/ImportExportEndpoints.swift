@@ -243,11 +243,13 @@ enum DatasetImportEndpoint {
             } catch {
                 logger.report(error: error)
                 status = "failed"
-                let message = (error as? any BilingualError)?.message ?? .init(th: "การนำเข้าล้มเหลว", en: "The import failed.")
-                resultJSON = String(decoding: (try? JSONEncoder().encode(["error": message])) ?? Data(), as: UTF8.self)
+                let (code, described) = BilingualErrorMiddleware.describe(error)
+                resultJSON = DatasetJob.failureJSON(code == .internalServerError
+                    ? .init(th: "การนำเข้าล้มเหลว ไม่มีข้อมูลใดถูกเปลี่ยน", en: "The import failed; nothing was changed.") : described)
             }
             if let j = try? await DatasetJob.find(jobID, on: app.db) {
-                j.status = status; j.progress = 1; j.resultJSON = resultJSON; j.finishedAt = Date()
+                j.status = status; j.resultJSON = resultJSON; j.finishedAt = Date()
+                j.progress = status == "done" ? 1 : registry.get(jobID) ?? 0
                 try? await j.update(on: app.db)
             }
             registry.finish(jobID)

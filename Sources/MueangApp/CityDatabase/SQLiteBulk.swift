@@ -35,6 +35,10 @@ struct SQLiteBulk: @unchecked Sendable {
 
     struct Failure: Error, CustomStringConvertible {
         let description: String
+        /// SQLite's result code, when SQLite gave one.
+        var code: Int32 = SQLITE_ERROR
+        /// SQLITE_FULL: the disk (or the database's size limit) is full.
+        var isStorageFull: Bool { code & 0xFF == SQLITE_FULL }
     }
 
     /// A prepared statement, finalized with its owner.
@@ -45,7 +49,7 @@ struct SQLiteBulk: @unchecked Sendable {
         init(_ sql: String, on db: OpaquePointer) throws {
             var statement: OpaquePointer?
             let rc = sqlite_nio_sqlite3_prepare_v2(db, sql, -1, &statement, nil)
-            guard rc == SQLITE_OK, let statement else { throw Failure(description: SQLiteBulk.message(db, rc)) }
+            guard rc == SQLITE_OK, let statement else { throw Failure(description: SQLiteBulk.message(db, rc), code: rc) }
             self.raw = statement
             self.db = db
         }
@@ -71,7 +75,7 @@ struct SQLiteBulk: @unchecked Sendable {
         func step() throws {
             let rc = sqlite_nio_sqlite3_step(raw)
             sqlite_nio_sqlite3_reset(raw)
-            guard rc == SQLITE_DONE else { throw Failure(description: SQLiteBulk.message(db, rc)) }
+            guard rc == SQLITE_DONE else { throw Failure(description: SQLiteBulk.message(db, rc), code: rc) }
         }
     }
 

@@ -1,4 +1,5 @@
 import Fluent
+import ThaiConventions
 import SQLKit
 import Foundation
 
@@ -95,6 +96,18 @@ extension DatasetJob {
     var importResult: ImportResult? {
         resultJSON.flatMap { try? JSONDecoder().decode(ImportResult.self, from: Data($0.utf8)) }
     }
+
+    /// Why a failed job failed, as kept in its result: `{"error": {"th", "en"}}`.
+    var failure: LocalizedMessage? {
+        resultJSON.flatMap { try? JSONDecoder().decode(Failure.self, from: Data($0.utf8)).error }
+    }
+
+    /// The result a failed job keeps.
+    static func failureJSON(_ message: LocalizedMessage) -> String {
+        String(decoding: (try? JSONEncoder().encode(Failure(error: message))) ?? Data(), as: UTF8.self)
+    }
+
+    private struct Failure: Codable { let error: LocalizedMessage }
 }
 
 extension Dataset: TenantOwned {

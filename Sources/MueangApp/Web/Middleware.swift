@@ -29,6 +29,7 @@ struct BilingualErrorMiddleware: AsyncMiddleware {
     }
 
     static func describe(_ error: any Error) -> (HTTPResponseStatus, LocalizedMessage) {
+        if StorageFull.matches(error) { return (AppError.storageFull.status, AppError.storageFull.message) }
         switch error {
         case let e as AppError:
             return (e.status, e.message)
