@@ -131,13 +131,14 @@ def test_sqlite_disk_full_during_import():
 
 
 def test_sqlite_disk_full_answers_507_and_writes_nothing():
-    """A small import answered at once, on a disk with no room left: 507 in both languages."""
+    """A small import answered at once, and every export, on a disk with no room left: 507 in
+    both languages. The server's log is on the same disk, as `mueang serve 2>> var/log` puts it."""
     disk = SmallDisk(24)
     work_dir = tempfile.mkdtemp(prefix="mueang-full-")
     data_dir = os.path.join(disk.path, "var")
     try:
         auth = setup_town(data_dir, {})
-        server = Server(["serve"], data_dir, log_dir=work_dir)
+        server = Server(["serve"], data_dir)
         try:
             dataset, kept = make_people(server, auth)
             small = os.path.join(work_dir, "small.csv")
@@ -149,9 +150,18 @@ def test_sqlite_disk_full_answers_507_and_writes_nothing():
             assert refused.status_code == 507, refused.text
             assert refused.json() == {"error": {"th": refused.json()["error"]["th"], "en": FULL_EN}}
             only_the_kept_record(dataset, auth, kept)
+            with open(os.path.join(disk.path, "filler-2"), "wb") as f:
+                f.write(b"\0" * shutil.disk_usage(disk.path).free)   # not a byte left
+            for fmt in ("csv", "xlsx", "geojson", "json"):
+                export = requests.get(dataset + f"/export?format={fmt}", headers=auth)
+                assert export.status_code == 507 and export.json()["error"]["en"] == FULL_EN, (fmt, export.text)
+            assert os.listdir(os.path.join(data_dir, "exports")) == []
+            os.remove(os.path.join(disk.path, "filler-2"))
             os.remove(os.path.join(disk.path, "filler"))
             done = import_file(dataset, auth, small)
             assert done.status_code == 200 and done.json()["imported"] == 3000, done.text
+            export = requests.get(dataset + "/export?format=json", headers=auth)
+            assert export.status_code == 200 and len(export.json()["items"]) == 3001
         finally:
             server.stop()
     finally:

@@ -316,16 +316,20 @@ enum DatasetExportEndpoint {
                 }
                 try w.finish()
             case "json":
-                handle.write(Data("{\"items\":[".utf8))
-                var first = true
+                // Gathered and written 64 KB at a time with the throwing write (FileHandle's
+                // `write(_: Data)` traps on a full disk, taking the server down).
+                var out = Data("{\"items\":[".utf8)
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                var first = true
                 try await pages(service, d, query) { r in
-                    if !first { handle.write(Data(",".utf8)) }
+                    if !first { out.append(UInt8(ascii: ",")) }
                     first = false
-                    handle.write(try encoder.encode(DatasetsAPIController.RecordOut(id: r.id, version: r.version, values: try r.values(schema))))
+                    out.append(try encoder.encode(DatasetsAPIController.RecordOut(id: r.id, version: r.version, values: try r.values(schema))))
+                    if out.count >= 1 << 16 { try handle.write(contentsOf: out); out.removeAll(keepingCapacity: true) }
                 }
-                handle.write(Data("]}".utf8))
+                out.append(contentsOf: "]}".utf8)
+                try handle.write(contentsOf: out)
             case "geojson":
                 let w = GeoJSONWriter(fileHandle: handle)
                 let geometryField = fields.first { $0.type == .point } ?? fields.first { $0.type == .area }

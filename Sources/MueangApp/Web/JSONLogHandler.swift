@@ -28,6 +28,8 @@ public struct JSONLogHandler: LogHandler {
         guard let data = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
         var out = data
         out.append(0x0A)
-        FileHandle.standardError.write(out)
+        // A log line that cannot be written (standard error on a full disk) is lost, not fatal:
+        // FileHandle's non-throwing `write(_:)` traps.
+        try? FileHandle.standardError.write(contentsOf: out)
     }
 }
