@@ -155,6 +155,21 @@ extension DatasetSchema {
         return out
     }
 
+    /// Values a version saved, perhaps under an older form of this schema (before a rename or a
+    /// type change), read in its present form: see `upgrading`.
+    public func decodeVersion(fromJSON text: String) throws -> (values: RecordValues, errors: [FieldError]) {
+        guard case .object(let raw) = try JSONValue(parsing: text) else { throw JSONSyntaxError(offset: 0) }
+        var stored: RecordValues = [:]
+        for (key, json) in raw {
+            if let field = field(key), let typed = try? field.parse(json: json) {
+                stored[key] = typed
+            } else {
+                stored[key] = try JSONDecoder().decode(FieldValue.self, from: Data(json.jsonText.utf8))
+            }
+        }
+        return upgrading(stored)
+    }
+
     /// The JSON object of `values`, as the API and storage use it.
     public func encodeValues(_ values: RecordValues) throws -> Data {
         let encoder = JSONEncoder()

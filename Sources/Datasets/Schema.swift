@@ -113,7 +113,7 @@ public enum FieldLimit: Sendable, Hashable, Codable, CustomStringConvertible {
 /// One field of a dataset, as stored in the schema JSON.
 ///
 /// JSON keys: `key`, `type`, `label` {th,en}, `required`, `unique`, `min`, `max`, `pattern`,
-/// `default`, `help` {th,en}, `choices`, `reference`, `archived`. Only `key` and `type` are
+/// `default`, `help` {th,en}, `choices`, `reference`, `archived`, `former_keys`. Only `key` and `type` are
 /// needed; absent keys mean: no label (the key is shown), not required, not unique, no bounds,
 /// no pattern, no default, no help, no choices, not archived. A label or help with only one
 /// language uses it for both.
@@ -141,6 +141,9 @@ public struct FieldDefinition: Sendable, Hashable, Codable {
     public var reference: String?
     /// A removed field: kept with its values so it can be restored, but not shown or validated.
     public var archived: Bool
+    /// The keys this field had before it was renamed, oldest first. Versions saved before a
+    /// rename hold its values under these; `DatasetSchema.upgrading` reads them back.
+    public var formerKeys: [String] = []
 
     public init(
         key: String, type: FieldType, label: LocalizedMessage? = nil, required: Bool = false,
@@ -170,6 +173,7 @@ public struct FieldDefinition: Sendable, Hashable, Codable {
         case key, type, label, required, unique, min, max, pattern
         case defaultValue = "default"
         case help, choices, reference, archived
+        case formerKeys = "former_keys"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -188,6 +192,7 @@ public struct FieldDefinition: Sendable, Hashable, Codable {
         choices = try c.decodeIfPresent([String].self, forKey: .choices) ?? []
         reference = try c.decodeIfPresent(String.self, forKey: .reference)
         archived = try c.decodeIfPresent(Bool.self, forKey: .archived) ?? false
+        formerKeys = try c.decodeIfPresent([String].self, forKey: .formerKeys) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -205,6 +210,7 @@ public struct FieldDefinition: Sendable, Hashable, Codable {
         if !choices.isEmpty || type.hasChoices { try c.encode(choices, forKey: .choices) }
         try c.encodeIfPresent(reference, forKey: .reference)
         try c.encode(archived, forKey: .archived)
+        if !formerKeys.isEmpty { try c.encode(formerKeys, forKey: .formerKeys) }
     }
 }
 
@@ -267,6 +273,30 @@ public struct DatasetSchema: Sendable, Hashable, Codable {
 
     /// The field with `key` (archived or not).
     public func field(_ key: String) -> FieldDefinition? { fields.first { $0.key == key } }
+
+    /// Values saved under an older form of this schema, read in its present form: values under
+    /// a field's former key move to its key, and each is converted to its field's present type.
+    /// A value its field's present type cannot take is kept as it was, under the present key,
+    /// and reported (a restore refuses it; a history page shows it); keys the schema never
+    /// knew are kept as they are.
+    public func upgrading(_ values: RecordValues) -> (values: RecordValues, errors: [FieldError]) {
+        var current: [String: FieldDefinition] = [:]
+        for f in fields {
+            current[f.key] = f
+            for former in f.formerKeys where current[former] == nil { current[former] = f }
+        }
+        var out: RecordValues = [:]
+        var errors: [FieldError] = []
+        for (key, value) in values.sorted(by: { $0.key < $1.key }) {
+            guard let field = current[key] else { out[key] = value; continue }
+            if key != field.key, values[field.key] != nil { continue }   // both forms: the present key wins
+            do { out[field.key] = try SchemaEvolution.convert(value, to: field) } catch {
+                out[field.key] = value
+                errors.append(error)
+            }
+        }
+        return (out, errors)
+    }
 
     /// Whether `key` is a valid field key: `[a-z][a-z0-9_]{0,62}`.
     public static func isValidKey(_ key: String) -> Bool {

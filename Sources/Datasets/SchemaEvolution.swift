@@ -69,6 +69,9 @@ public struct SchemaEvolution: Sendable, Hashable {
             }
             if let index = proposed.fields.firstIndex(where: { $0.key == target }) {
                 mappedTargets[target] = field.key
+                // The field remembers every key it had, so versions saved under them still read.
+                var seen: Set<String> = [target]
+                fields[index].formerKeys = (field.formerKeys + [field.key]).filter { seen.insert($0).inserted }
                 let new = proposed.fields[index]
                 if target != field.key { renamed[field.key] = target }
                 if field.type != new.type { typeChanges.append(TypeChange(key: target, from: field.type, to: new.type)) }
@@ -84,6 +87,15 @@ public struct SchemaEvolution: Sendable, Hashable {
         }
         let reached = Set(old.fields.map { renames[$0.key] ?? $0.key })
         added = proposed.fields.map(\.key).filter { !reached.contains($0) }
+        // A key a field once had stays its own: another field under it would take over the
+        // values old versions hold under that key.
+        for field in fields {
+            if let owner = fields.first(where: { $0.key != field.key && $0.formerKeys.contains(field.key) }) {
+                problems.append(FieldError(field: field.key, message: LocalizedMessage(
+                    th: "ใช้ชื่อช่อง “\(field.key)” ไม่ได้: เคยเป็นชื่อเดิมของช่อง “\(owner.key)” ซึ่งประวัติเดิมยังใช้อยู่",
+                    en: "the key “\(field.key)” cannot be used: it was the former key of “\(owner.key)”, which old versions still use")))
+            }
+        }
         result = DatasetSchema(fields: fields)
         problems += result.problems()
         self.problems = problems

@@ -33,6 +33,47 @@ import ThaiConventions
         #expect(e.result.activeFields.count == 4)
     }
 
+    @Test func versionsSavedUnderFormerKeysAndTypesReadInThePresentSchema() throws {
+        // house_no → house_number, then house_number → address: the field remembers both keys.
+        let first = evolution.result
+        #expect(first.field("house_number")?.formerKeys == ["house_no"])
+        let second = SchemaEvolution(old: first, new: DatasetSchema(fields: first.fields.map { f in
+            var f = f
+            if f.key == "house_number" { f.key = "address"; f.formerKeys = [] }   // the designer sends no former keys
+            return f
+        }), renames: ["house_number": "address"])
+        #expect(second.problems.isEmpty)
+        let schema = second.result
+        #expect(schema.field("address")?.formerKeys == ["house_no", "house_number"])
+
+        // A version saved before both changes: members was text, surveyed a date.
+        let (values, errors) = try schema.decodeVersion(fromJSON: #"{"house_no": "12/3", "members": "๕", "surveyed": "2024-03-15", "gone": "x"}"#)
+        #expect(errors.isEmpty)
+        #expect(values["address"] == .text("12/3"))
+        #expect(values["members"] == .integer(5))
+        #expect(values["house_no"] == nil)
+        #expect(values["gone"] == .text("x"))                // a key the schema never knew is kept
+        if case .datetime? = values["surveyed"] {} else { Issue.record("surveyed should be a date-time: \(String(describing: values["surveyed"]))") }
+        // Present keys win over former ones; a value the present type cannot take is kept and reported.
+        let both = schema.upgrading(["house_no": .text("old"), "address": .text("new"), "members": .text("สี่")])
+        #expect(both.values["address"] == .text("new"))
+        #expect(both.values["members"] == .text("สี่"))
+        #expect(both.errors.map(\.field) == ["members"])
+    }
+
+    @Test func aFormerKeyIsNotGivenToAnotherField() {
+        var reused = evolution.result.fields
+        reused.append(FieldDefinition(key: "house_no", type: .text))
+        let e = SchemaEvolution(old: evolution.result, new: DatasetSchema(fields: reused))
+        #expect(e.problems.contains { $0.field == "house_no" && $0.message.en.contains("former key of “house_number”") })
+        // Swapping two keys in one change is refused for the same reason.
+        let swap = SchemaEvolution(old: old, new: DatasetSchema(fields: [
+            FieldDefinition(key: "members", type: .text), FieldDefinition(key: "house_no", type: .text),
+            FieldDefinition(key: "note", type: .longText), FieldDefinition(key: "surveyed", type: .date),
+        ]), renames: ["house_no": "members", "members": "house_no"])
+        #expect(!swap.problems.isEmpty)
+    }
+
     @Test func typeChangeRefusalListsTheRecords() {
         let records: [(id: String, values: RecordValues)] = [
             ("a", ["members": .text("4")]),

@@ -360,6 +360,49 @@ struct CityDatabaseMoreTests {
         }
     }
 
+    @Test("A version saved before a rename and a type change is restored under the field's present key and type", arguments: Engine.available)
+    func restoreAcrossRename(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let api = try await Browser.withToken(app, "nongki", .admin)
+            _ = try await API.send(api, .POST, "/api/v1/t/nongki/datasets", json: #"{"slug": "homes", "title": {"th": "บ้าน", "en": "Homes"}, "fields": [{"key": "house_no", "type": "text"}, {"key": "members", "type": "integer"}]}"#)
+            let base = "/api/v1/t/nongki/datasets/homes"
+            let id = try #require(try API.json(try await API.send(api, .POST, base + "/records", json: #"{"house_no": "12/3", "members": 5}"#))["id"] as? String)
+            let v1 = Date()
+            try await Task.sleep(for: .milliseconds(1100))
+            // members → member_count, then integer → decimal; then an edit.
+            let renamed = try await API.send(api, .PUT, base + "/fields", json: #"{"fields": [{"key": "house_no", "type": "text"}, {"key": "member_count", "type": "integer"}], "renames": {"members": "member_count"}}"#)
+            #expect(renamed.status == .ok, "\(renamed.body)")
+            #expect(((try API.json(renamed)["fields"] as? [[String: Any]])?.first { $0["key"] as? String == "member_count" }?["former_keys"] as? [String]) == ["members"])
+            let retyped = try await API.send(api, .PUT, base + "/fields", json: #"{"fields": [{"key": "house_no", "type": "text"}, {"key": "member_count", "type": "decimal"}]}"#)
+            #expect(retyped.status == .ok, "\(retyped.body)")
+            _ = try await API.send(api, .PATCH, base + "/records/\(id)", json: #"{"member_count": 7}"#)
+
+            // Version 1 holds {"members": 5}: it comes back as member_count 5, nothing under the old key.
+            let restored = try await API.send(api, .POST, base + "/records/\(id)/restore?version=1", json: "{}")
+            #expect(restored.status == .ok, "\(restored.body)")
+            let values = try #require(try API.json(restored)["values"] as? [String: Any])
+            #expect((values["member_count"] as? NSNumber)?.doubleValue == 5)
+            #expect(values["members"] == nil)
+            // The history reads every version under the present keys.
+            let history = try API.json(try await api.get(base + "/records/\(id)/history"))
+            let first = (history["items"] as? [[String: Any]])?.first?["values"] as? [String: Any]
+            #expect((first?["member_count"] as? NSNumber)?.doubleValue == 5 && first?["members"] == nil)
+
+            // The whole dataset as it was before the rename: the same.
+            _ = try await API.send(api, .PATCH, base + "/records/\(id)", json: #"{"member_count": 9}"#)
+            let at = ISO8601DateFormatter().string(from: v1.addingTimeInterval(1))   // whole seconds: after v1, before the rename
+            let back = try await API.send(api, .POST, base + "/restore?at=\(at)", json: "{}")
+            #expect(back.status == .ok, "\(back.body)")
+            let now = try API.json(try await api.get(base + "/records/\(id)"))["values"] as? [String: Any]
+            #expect((now?["member_count"] as? NSNumber)?.doubleValue == 5 && now?["members"] == nil)
+
+            // A new field may not take the old key: old versions would read into it.
+            let reuse = try await API.send(api, .PUT, base + "/fields", json: #"{"fields": [{"key": "house_no", "type": "text"}, {"key": "member_count", "type": "decimal"}, {"key": "members", "type": "text"}]}"#)
+            #expect(reuse.status == .unprocessableEntity, "\(reuse.body)")
+            #expect(try API.json(reuse).description.contains("members"))
+        }
+    }
+
     @Test("The recovery workbench rebuilds a register from three overlapping copies", arguments: Engine.available)
     func recovery(engine: Engine) async throws {
         try await TestApp.with(engine) { app in

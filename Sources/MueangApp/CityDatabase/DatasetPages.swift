@@ -358,6 +358,22 @@ enum DatasetPages {
     }
 
     /// What a person reads for a value: BE dates, formatted IDs, Thai yes/no.
+    /// What a version's action says to a person.
+    static func actionLabel(_ action: String) -> LocalizedMessage {
+        switch action {
+        case "create": .init(th: "สร้าง", en: "created")
+        case "update": .init(th: "แก้ไข", en: "edited")
+        case "delete": .init(th: "ลบ (ย้ายไปถังขยะ)", en: "deleted (to the trash)")
+        case "restore": .init(th: "กู้คืนจากถังขยะ", en: "restored from the trash")
+        case "import": .init(th: "นำเข้า", en: "imported")
+        case "schema-change": .init(th: "เปลี่ยนโครงสร้างชุดข้อมูล", en: "dataset fields changed")
+        case "restore-dataset": .init(th: "คืนค่าทั้งชุดข้อมูล", en: "dataset restored to a moment")
+        case let a where a.hasPrefix("restore-version-"):
+            .init(th: "คืนค่ารุ่นที่ \(a.dropFirst(16))", en: "version \(a.dropFirst(16)) restored")
+        default: .init(th: action, en: action)
+        }
+    }
+
     static func display(_ v: FieldValue, _ f: FieldDefinition, _ c: PageChrome, villages: [UUID: String] = [:]) -> String {
         switch v {
         case .village(let id): villages[id] ?? c.t("(หมู่บ้านที่ถูกลบ)", "(removed village)")
@@ -496,14 +512,16 @@ enum DatasetPages {
         var previous: RecordValues = [:]
         var historyRows: [HTML] = []
         for v in versions {
-            let now = (try? schema.decodeValues(fromJSON: v.valuesJSON)) ?? [:]
-            let changed = Set(previous.keys).union(now.keys).filter { previous[$0] != now[$0] }.sorted()
+            let now = (try? schema.decodeVersion(fromJSON: v.valuesJSON).values) ?? [:]
+            let order = Dictionary(schema.fields.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { a, _ in a })
+            let changed = Set(previous.keys).union(now.keys).filter { previous[$0] != now[$0] }
+                .sorted { (order[$0] ?? .max, $0) < (order[$1] ?? .max, $1) }
             let diff = changed.html { key in
                 let f = schema.field(key) ?? FieldDefinition(key: key, type: .text)
                 return "<li><strong>\(label(f, chrome))</strong>: <del>\(previous[key].map { display($0, f, chrome, villages: names) } ?? "–")</del> → <ins>\(now[key].map { display($0, f, chrome, villages: names) } ?? "–")</ins></li>"
             }
             historyRows.append("""
-            <tr><td>\(v.version)</td><td>\(chrome.dateTime(v.at))</td><td>\(v.actor)</td><td>\(v.action)\(v.deleted ? HTML(raw: " 🗑") : .empty)</td><td><ul class="plain">\(diff)</ul></td>
+            <tr><td>\(v.version)</td><td>\(chrome.dateTime(v.at))</td><td>\(v.actor)</td><td>\(chrome.t(Self.actionLabel(v.action)))\(v.deleted ? HTML(raw: " 🗑") : .empty)</td><td><ul class="plain">\(diff)</ul></td>
             <td>\(canWrite && v.version != r.version ? """
             <form method="post" action="\(url(ctx, .recordRestore(.slug(d.slug), .id(rid))))?version=\(v.version)">\(chrome.csrfField)<button type="submit">\(chrome.t("คืนค่ารุ่นนี้", "Restore this version"))</button></form>
             """ as HTML : .empty)</td></tr>

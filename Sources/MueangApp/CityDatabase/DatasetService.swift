@@ -392,7 +392,8 @@ struct DatasetService: Sendable {
             throw AppError.notFound
         }
         let schema = try Self.schema(of: d)
-        let values = try schema.decodeValues(fromJSON: old.valuesJSON)
+        let (values, unreadable) = try schema.decodeVersion(fromJSON: old.valuesJSON)
+        guard unreadable.isEmpty else { throw InvalidRecord(errors: unreadable) }
         let clash = old.deleted ? [] : try await checkDatabaseRules(d, schema, values, recordID: r.id)
         guard clash.isEmpty else { throw InvalidRecord(errors: clash) }
         return try await save(d, schema, r, values: values, deleted: old.deleted, action: "restore-version-\(version)")
@@ -421,7 +422,8 @@ struct DatasetService: Sendable {
                 let shouldBeDeleted = target?.deleted ?? true
                 let targetJSON = target?.valuesJSON ?? r.valuesJSON
                 if shouldBeDeleted == (r.deletedAt != nil) && targetJSON == r.valuesJSON { continue }
-                let values = try schema.decodeValues(fromJSON: targetJSON)
+                let (values, unreadable) = try schema.decodeVersion(fromJSON: targetJSON)
+                guard unreadable.isEmpty else { throw InvalidRecord(errors: unreadable) }
                 _ = try await service.save(d, schema, r, values: values, deleted: shouldBeDeleted, action: "restore-dataset", at: now)
                 changed += 1
             }

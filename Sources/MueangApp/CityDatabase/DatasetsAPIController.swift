@@ -271,7 +271,7 @@ enum DatasetsAPIController {
         let (service, d, schema, r) = try await loadRecord(req, ctx, write: false, includeDeleted: true)
         let versions = try await service.history(r).map {
             VersionOut(version: $0.version, action: $0.action, actor: $0.actor, at: $0.at, deleted: $0.deleted,
-                       values: try schema.decodeValues(fromJSON: $0.valuesJSON))
+                       values: try schema.decodeVersion(fromJSON: $0.valuesJSON).values)
         }
         try await auditPersonalRead(req, d, count: versions.count, id: r.id?.uuidString)
         return try await List(items: versions, total: versions.count).encodeResponse(for: req)
