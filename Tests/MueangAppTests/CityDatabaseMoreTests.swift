@@ -323,6 +323,21 @@ struct CityDatabaseMoreTests {
             #expect(try await admin.get(base + "/records/\(id)/history").status == .notFound)
             #expect(try API.json(try await admin.get(base + "/trash"))["total"] as? Int == 0)
             #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "purge").count() == 1)
+
+            // The same on the trash page: the admin has a button, staff neither the button nor the route.
+            let second = try #require(((try API.json(try await admin.get(base + "/records?limit=1"))["items"] as? [[String: Any]])?.first)?["id"] as? String)
+            #expect(try await API.send(admin, .DELETE, base + "/records/\(second)", json: nil).status == .noContent)
+            let adminPage = try await Browser.signedIn(app, "nongki", .admin)
+            let staffPage = try await Browser.signedIn(app, "nongki", .staff)
+            let purgePath = "/t/nongki/datasets/households/trash/\(second.lowercased())/purge"
+            #expect(try await adminPage.get("/t/nongki/datasets/households/trash").body.contains("ลบถาวร"))
+            let staffTrash = try await staffPage.get("/t/nongki/datasets/households/trash")
+            #expect(staffTrash.status == .ok && !staffTrash.body.contains("ลบถาวร"))
+            #expect(try await staffPage.post(purgePath, []).status == .forbidden)
+            let purged = try await adminPage.post(purgePath, [])
+            #expect(purged.status == .seeOther && purged.headers.first(name: .location)?.contains("notice=purged") == true)
+            #expect(try await admin.get(base + "/records/\(second)/history").status == .notFound)
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "purge").count() == 2)
         }
     }
 

@@ -38,21 +38,18 @@ enum CityDatabaseMoreAPI {
 
     // MARK: Purge
 
+    /// The audit entry of a purge.
+    static func purgeLog(_ req: Request, _ d: Dataset, _ r: DatasetRecord) -> @Sendable (any Database) async throws -> Void {
+        let id = r.id?.uuidString, slug = d.slug
+        return { db in try await req.audit("purge", "dataset-record", id: id, "purged a record of \(slug) from the trash for good", on: db) }
+    }
+
     /// `DELETE .../trash/{id}`: removes a record from the trash for good, with its history.
     /// Only a municipal admin may, and the act is in the audit log.
     static func purge(_ req: Request, _ ctx: TenantContext) async throws -> Response {
         let (service, _, d, _) = try await DatasetsAPIController.dataset(req, ctx, write: true)
         let r = try await service.record(d, req.parameters.get("id", as: UUID.self), includeDeleted: true)
-        guard r.deletedAt != nil else {
-            throw AppError(.conflict, th: "ลบถาวรได้เฉพาะระเบียนในถังขยะ", en: "Only records in the trash can be purged.")
-        }
-        let id = try r.requireID()
-        try await ctx.scope.transaction { tx in
-            try await tx.query(RecordVersion.self).filter(\.$recordID == id).delete()
-            try await tx.query(RecordKey.self).filter(\.$recordID == id).delete()
-            try await r.delete(on: tx.db)
-            try await req.audit("purge", "dataset-record", id: id.uuidString, "purged a record of \(d.slug) from the trash for good", on: tx.db)
-        }
+        try await service.purge(d, r, log: purgeLog(req, d, r))
         return Response(status: .noContent)
     }
 

@@ -20,6 +20,7 @@ enum DatasetPages {
         site.page(.POST, .recordRestore(.pattern, .pattern), .requires(.editRecords), restoreVersion)
         site.page(.GET, .datasetTrash(.pattern), .requires(.editRecords), trash)
         site.page(.POST, .trashRestore(.pattern, .pattern), .requires(.editRecords), restoreFromTrash)
+        site.page(.POST, .trashPurge(.pattern, .pattern), .requires(.purgeRecords), purgeFromTrash)
         site.page(.GET, .datasetImport(.pattern), .requires(.editRecords)) { req, ctx in try await importForm(req, ctx) }
         site.page(.POST, .importPreview(.pattern), .requires(.editRecords), maxBody: "64mb", preview)
         site.page(.POST, .datasetImport(.pattern), .requires(.editRecords), runImport)
@@ -594,11 +595,15 @@ enum DatasetPages {
         q.limit = 200
         let page = try await service.records(d, q)
         let shown = Array(schema.activeFields.prefix(5))
+        let canPurge = chrome.can(.purgeRecords)
         let rows = try page.items.html { r in
             let values = try DatasetService.values(r, schema)
             return """
             <tr>\(shown.html { f in "<td>\(values[f.key].map { display($0, f, chrome) } ?? "")</td>" })<td>\(r.deletedAt.map(chrome.dateTime) ?? "")</td><td>\(r.updatedBy)</td>
-            <td><form method="post" action="\(url(ctx, .trashRestore(.slug(d.slug), .id(r.id!))))">\(chrome.csrfField)<button type="submit">\(chrome.t("กู้คืน", "Restore"))</button></form></td></tr>
+            <td class="actions"><form method="post" action="\(url(ctx, .trashRestore(.slug(d.slug), .id(r.id!))))">\(chrome.csrfField)<button type="submit">\(chrome.t("กู้คืน", "Restore"))</button></form>
+            \(canPurge ? """
+            <form method="post" class="purge danger" action="\(url(ctx, .trashPurge(.slug(d.slug), .id(r.id!))))" onsubmit="return confirm(this.dataset.confirm)" data-confirm="\(chrome.t("ลบระเบียนนี้ถาวรพร้อมประวัติทั้งหมด? ย้อนกลับไม่ได้", "Delete this record and all its history for good? This cannot be undone."))">\(chrome.csrfField)<button type="submit">\(chrome.t("ลบถาวร", "Delete for good"))</button></form>
+            """ as HTML : .empty)</td></tr>
             """
         }
         let body: HTML = """
@@ -624,6 +629,14 @@ enum DatasetPages {
         }
         try await req.audit("update", "dataset-record", id: r.id?.uuidString, "restored a record of \(d.slug) from the trash")
         return req.redirect(.tenant(ctx.tenant.slug, .datasetTrash(.slug(d.slug))), notice: "saved")
+    }
+
+    /// A municipal admin removes a record from the trash for good; the audit log keeps who and when.
+    static func purgeFromTrash(_ req: Request, _ ctx: TenantContext) async throws -> Response {
+        let (service, _, d, _) = try await load(req, ctx, write: true)
+        let r = try await service.record(d, req.parameters.get("id", as: UUID.self), includeDeleted: true)
+        try await service.purge(d, r, log: CityDatabaseMoreAPI.purgeLog(req, d, r))
+        return req.redirect(.tenant(ctx.tenant.slug, .datasetTrash(.slug(d.slug))), notice: "purged")
     }
 
     static func restoreDataset(_ req: Request, _ ctx: TenantContext) async throws -> Response {

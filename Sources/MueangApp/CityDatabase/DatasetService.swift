@@ -399,6 +399,21 @@ struct DatasetService: Sendable {
         return try await save(d, schema, r, values: values, deleted: old.deleted, action: "restore-version-\(version)")
     }
 
+    /// Removes a record in the trash for good, with its history and keys, and logs who did it
+    /// (`log`, in the same transaction: no purge without its audit entry).
+    func purge(_ d: Dataset, _ r: DatasetRecord, log: @escaping @Sendable (any Database) async throws -> Void) async throws {
+        guard r.deletedAt != nil else {
+            throw AppError(.conflict, th: "ลบถาวรได้เฉพาะระเบียนในถังขยะ", en: "Only records in the trash can be purged.")
+        }
+        let id = try r.requireID()
+        try await scope.transaction { tx in
+            try await tx.query(RecordVersion.self).filter(\.$recordID == id).delete()
+            try await tx.query(RecordKey.self).filter(\.$recordID == id).delete()
+            try await r.delete(on: tx.db)
+            try await log(tx.db)
+        }
+    }
+
     /// Puts every record of the dataset back as it was at `moment`: records created since go to
     /// the trash, changed ones get their old values, deleted ones come back. Other datasets are
     /// untouched, and the restore is itself a new version of each record it changes.

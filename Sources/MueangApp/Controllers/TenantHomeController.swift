@@ -69,6 +69,7 @@ func notice(_ req: Request) -> LocalizedMessage? {
     case "deleted": .init(th: "ลบแล้ว", en: "Deleted.")
     case "created": .init(th: "สร้างแล้ว", en: "Created.")
     case "revoked": .init(th: "ยกเลิกโทเคนแล้ว", en: "Token revoked.")
+    case "purged": .init(th: "ลบถาวรแล้ว บันทึกไว้ในประวัติการใช้งาน", en: "Deleted for good; the audit log records it.")
     default: nil
     }
 }
