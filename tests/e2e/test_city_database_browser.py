@@ -331,3 +331,37 @@ def test_designer_sets_pattern_default_reference_and_help_in_both_languages(demo
     assert Select(browser.find_element(By.NAME, "fields[2][reference]")).first_selected_option.get_attribute("value") == "households"
     browser.find_element(By.ID, "lang-switch").click()
     WebDriverWait(browser, 15).until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "th")
+
+
+def test_import_from_a_chosen_sheet_of_a_workbook(demo, browser):  # noqa: F811
+    """The register is on the workbook's second sheet, behind a sheet of notes."""
+    import openpyxl
+    book = openpyxl.Workbook()
+    notes = book.active
+    notes.title = "หมายเหตุ"
+    notes["A1"] = "สำรวจโดยกองช่าง ปีงบประมาณ 2569"
+    points = book.create_sheet("จุดน้ำ")
+    points.append(["ชื่อ", "ประเภท", "ใช้งานได้"])
+    points.append(["บ่อบาดาลหลังวัด", "บ่อบาดาล", "ใช่"])
+    points.append(["ถังน้ำโรงเรียน", "ถังเก็บน้ำ", "ไม่ใช่"])
+    path = os.path.join(tempfile.mkdtemp(), "water.xlsx")
+    book.save(path)
+
+    sign_in(browser, demo, "nongki", "admin")
+    browser.get(f"{demo.base}/t/nongki/datasets/water-points")
+    before = int("".join(ch for ch in browser.find_element(By.ID, "record-count").text if ch.isdigit()))
+    browser.find_element(By.ID, "import-link").click()
+    browser.find_element(By.ID, "import-file").send_keys(path)
+    browser.find_element(By.ID, "upload").click()
+    sheet = Select(WebDriverWait(browser, 15).until(EC.presence_of_element_located((By.ID, "sheet"))))
+    assert [o.text for o in sheet.options] == ["หมายเหตุ", "จุดน้ำ"]
+    assert sheet.first_selected_option.text == "หมายเหตุ"
+    sheet.select_by_visible_text("จุดน้ำ")       # the page shows that sheet instead
+    wait_text(browser, "preview", "บ่อบาดาลหลังวัด")
+    mapped = [Select(s).first_selected_option.get_attribute("value") for s in browser.find_elements(By.CSS_SELECTOR, "select.mapping")]
+    assert mapped == ["name", "kind", "working"]
+    browser.find_element(By.ID, "run-import").click()
+    wait_done(browser)
+    assert browser.find_element(By.ID, "imported").text == "2", browser.find_element(By.ID, "job-result").text
+    browser.get(f"{demo.base}/t/nongki/datasets/water-points")
+    assert str(before + 2) in browser.find_element(By.ID, "record-count").text

@@ -37,7 +37,6 @@ extension DatasetPages {
     }
 
     static func preview(_ req: Request, _ ctx: TenantContext) async throws -> Response {
-        let (_, _, d, schema) = try await load(req, ctx, write: true)
         struct Upload: Content { var file: File }
         guard let upload = try? req.content.decode(Upload.self), upload.file.data.readableBytes > 0 else {
             return try await importForm(req, ctx, error: .init(th: "กรุณาเลือกไฟล์ที่ไม่ว่างเปล่า", en: "Choose a file that is not empty."), status: .badRequest)
@@ -46,19 +45,50 @@ extension DatasetPages {
         let file = uploadURL(req, ctx, id)
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(buffer: upload.file.data).write(to: file)
+        return try await renderPreview(req, ctx, upload: id, filename: upload.file.filename, sheet: nil)
+    }
+
+    /// The preview of an upload already made, for another sheet of its workbook
+    /// (`?upload=&sheet=&name=`).
+    static func previewAgain(_ req: Request, _ ctx: TenantContext) async throws -> Response {
+        struct Query: Content { var upload: UUID; var sheet: String?; var name: String? }
+        guard let q = try? req.query.decode(Query.self) else { throw AppError.malformed }
+        guard FileManager.default.fileExists(atPath: uploadURL(req, ctx, q.upload).path) else {
+            throw AppError(.gone, th: "ไม่พบไฟล์ที่อัปโหลด กรุณาอัปโหลดใหม่", en: "The upload is gone; please upload the file again.")
+        }
+        return try await renderPreview(req, ctx, upload: q.upload, filename: q.name ?? "", sheet: q.sheet)
+    }
+
+    static func renderPreview(_ req: Request, _ ctx: TenantContext, upload id: UUID, filename: String, sheet: String?) async throws -> Response {
+        let (_, _, d, schema) = try await load(req, ctx, write: true)
+        let file = uploadURL(req, ctx, id)
         let chrome = req.chrome(ctx)
         let header: [String]
         var sample: [[String]] = []
+        var sheets: (names: [String], chosen: String)?
         do {
-            let source = try DatasetImportEndpoint.openSource(file, req)
+            let source = try DatasetImportEndpoint.openSource(file, sheet: sheet)
+            if let book = source as? XLSXRowSource { sheets = (book.sheetNames, book.sheet) }
             header = try source.header()
             while sample.count < 10, let row = try source.next() { sample.append(row.cells) }
         } catch let e as AppError {
-            try? FileManager.default.removeItem(at: file)
+            if sheet == nil { try? FileManager.default.removeItem(at: file) }
             return try await importForm(req, ctx, error: e.message, status: e.status)
         } catch let e as any BilingualError {
-            try? FileManager.default.removeItem(at: file)
+            if sheet == nil { try? FileManager.default.removeItem(at: file) }
             return try await importForm(req, ctx, error: e.message, status: .unprocessableEntity)
+        }
+        // A workbook of several sheets: choose which one to import (the first by default).
+        var sheetChooser: HTML = .empty
+        if let sheets, sheets.names.count > 1 {
+            let options = sheets.names.html { n in "<option\(n == sheets.chosen ? HTML(raw: " selected") : .empty)>\(n)</option>" }
+            sheetChooser = """
+            <form method="get" action="\(url(ctx, .importPreview(.slug(d.slug))))" class="row card" id="sheet-form">
+              <input type="hidden" name="upload" value="\(id.uuidString.lowercased())"><input type="hidden" name="name" value="\(filename)">
+              <label>\(chrome.t("แผ่นงานที่จะนำเข้า", "Sheet to import"))<select name="sheet" id="sheet" onchange="this.form.submit()">\(options)</select></label>
+              <noscript><button type="submit">\(chrome.t("แสดงแผ่นงานนี้", "Show this sheet"))</button></noscript>
+            </form>
+            """
         }
         let suggested = ImportService.mapColumns(header, schema)
         let fieldOptions: (Int) -> HTML = { i in
@@ -72,12 +102,14 @@ extension DatasetPages {
         let uniqueFields = schema.activeFields.filter(\.unique)
         let body: HTML = """
         <p><a href="\(url(ctx, .datasetImport(.slug(d.slug))))">← \(chrome.t("เลือกไฟล์อื่น", "Choose another file"))</a></p>
-        <h1>\(chrome.t("ตรวจสอบก่อนนำเข้า", "Check before importing")): \(upload.file.filename)</h1>
+        <h1>\(chrome.t("ตรวจสอบก่อนนำเข้า", "Check before importing")): \(filename)</h1>
+        \(sheetChooser)
         <h2>\(chrome.t("ตัวอย่าง 10 แถวแรก", "The first 10 rows"))</h2>
         <div class="table-wrap"><table id="preview"><thead><tr>\(header.html { "<th>\($0)</th>" })</tr></thead><tbody>\(preview)</tbody></table></div>
         <form method="post" action="\(url(ctx, .datasetImport(.slug(d.slug))))" class="stack card wide" id="mapping-form">
           \(chrome.csrfField)
           <input type="hidden" name="upload" value="\(id.uuidString.lowercased())">
+          \(sheets.map { "<input type=\"hidden\" name=\"sheet\" value=\"\($0.chosen)\">" as HTML } ?? .empty)
           <h2>\(chrome.t("จับคู่คอลัมน์กับช่อง", "Map columns to fields"))</h2>
           <div class="table-wrap"><table><thead><tr><th>\(chrome.t("คอลัมน์ในไฟล์", "Column"))</th><th>\(chrome.t("ช่องในชุดข้อมูล", "Field"))</th><th>\(chrome.t("ตัวอย่าง", "Sample"))</th></tr></thead><tbody>\(mapping)</tbody></table></div>
           <fieldset><legend>\(chrome.t("เมื่อพบแถวที่ไม่ถูกต้อง", "When some rows are invalid"))</legend>
@@ -96,14 +128,14 @@ extension DatasetPages {
 
     static func runImport(_ req: Request, _ ctx: TenantContext) async throws -> Response {
         let (service, _, d, schema) = try await load(req, ctx, write: true)
-        struct Form: Content { var upload: UUID; var mode: String; var key: String?; var map: [String: String]? }
+        struct Form: Content { var upload: UUID; var mode: String; var key: String?; var sheet: String?; var map: [String: String]? }
         let form = try req.content.decode(Form.self)
         guard let mode = ImportMode(rawValue: form.mode) else { throw AppError(.badRequest, th: "โหมดไม่ถูกต้อง", en: "Unknown mode.") }
         let file = uploadURL(req, ctx, form.upload)
         guard FileManager.default.fileExists(atPath: file.path) else {
             throw AppError(.gone, th: "ไม่พบไฟล์ที่อัปโหลด กรุณาอัปโหลดใหม่", en: "The upload is gone; please upload the file again.")
         }
-        let source = try DatasetImportEndpoint.openSource(file, req)
+        let source = try DatasetImportEndpoint.openSource(file, sheet: form.sheet)
         let count = (form.map ?? [:]).keys.compactMap(Int.init).max().map { $0 + 1 } ?? 0
         let mapping: [String?] = (0..<count).map { i in form.map?[String(i)].flatMap { $0.isEmpty ? nil : $0 } }
         _ = try ImportService.checked(mapping, header: mapping.map { _ in "" }, schema)

@@ -23,6 +23,7 @@ enum DatasetPages {
         site.page(.POST, .trashPurge(.pattern, .pattern), .requires(.purgeRecords), purgeFromTrash)
         site.page(.GET, .datasetImport(.pattern), .requires(.editRecords)) { req, ctx in try await importForm(req, ctx) }
         site.page(.POST, .importPreview(.pattern), .requires(.editRecords), maxBody: "64mb", preview)
+        site.page(.GET, .importPreview(.pattern), .requires(.editRecords), previewAgain)
         site.page(.POST, .datasetImport(.pattern), .requires(.editRecords), runImport)
         site.page(.GET, .job(.pattern), .requires(.readDatasets), job)
         site.page(.GET, .jobRejects(.pattern), .requires(.readDatasets), rejects)

@@ -9,12 +9,17 @@ import ThaiConventions
 final class XLSXRowSource: RowSource, @unchecked Sendable {
     private var rows: [XLSXRow]
     private var index = 0
+    /// Every sheet of the workbook, in order, and the one being read.
+    let sheetNames: [String]
+    let sheet: String
     init(url: URL, sheet: String?) throws {
         let book = try XLSXWorkbook(url: url)
         if let sheet, !book.sheetNames.contains(sheet) {
             throw AppError.invalid(th: "ไม่มีแผ่นงานชื่อ \(sheet)", en: "There is no sheet named \(sheet).")
         }
         rows = try book.rows(inSheet: sheet)
+        sheetNames = book.sheetNames
+        self.sheet = sheet ?? book.sheetNames.first ?? ""
     }
     var count: Int { rows.count }
     func header() throws -> [String] {
@@ -188,14 +193,19 @@ enum DatasetImportEndpoint {
         }
     }
 
-    /// CSV or XLSX, by the file's first bytes (an XLSX is a zip), whatever the media type says.
+    /// CSV or XLSX, by the file's first bytes (an XLSX is a zip), whatever the media type says;
+    /// the sheet of a workbook is `?sheet=` (the first when absent).
     static func openSource(_ url: URL, _ req: Request) throws -> any RowSource {
+        try openSource(url, sheet: try? req.query.get(String.self, at: "sheet"))
+    }
+
+    static func openSource(_ url: URL, sheet: String?) throws -> any RowSource {
         let handle = try FileHandle(forReadingFrom: url)
         let magic = try handle.read(upToCount: 4) ?? Data()
         try handle.close()
         do {
             if magic.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
-                return try XLSXRowSource(url: url, sheet: try? req.query.get(String.self, at: "sheet"))
+                return try XLSXRowSource(url: url, sheet: sheet)
             }
             return try CSVRowSource(url: url)
         } catch let e as TabularError {
