@@ -375,6 +375,34 @@ struct CityDatabaseMoreTests {
         }
     }
 
+    @Test("Village fields are read by number or name in imports, records and filters, and exported by name", arguments: Engine.available)
+    func villagesByName(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let api = try await Browser.withToken(app, "nongki", .admin)
+            let base = "/api/v1/t/nongki/datasets/water-points"
+            let csv = "ชื่อ,ประเภท,หมู่บ้าน/ชุมชน\nทดสอบ ก,บ่อบาดาล,หมู่ที่ 2\nทดสอบ ข,บ่อบาดาล,บ้านโคกสะอาด\nทดสอบ ค,สระน้ำ,๒\nทดสอบ ง,สระน้ำ,ชุมชนตลาดหนองกี่\nทดสอบ จ,สระน้ำ,หมู่ 9\n"
+            let imported = try await API.send(api, .POST, base + "/import?mode=valid_rows", body: ByteBuffer(string: csv), type: "text/csv")
+            let result = try API.json(imported)
+            #expect(result["imported"] as? Int == 4, "\(imported.body)")
+            let rejected = try #require(result["rejected"] as? [[String: Any]])
+            #expect(rejected.count == 1 && rejected.first?["row"] as? Int == 6 && rejected.first?["column"] as? String == "village")
+
+            let created = try await API.send(api, .POST, base + "/records", json: #"{"name": "ทดสอบ ฉ", "kind": "บ่อบาดาล", "village": "Moo 2"}"#)
+            #expect(created.status == .created, "\(created.body)")
+            let moo2 = try #require((try API.json(created)["values"] as? [String: Any])?["village"] as? String)
+            // Filtering by the village's name or number finds the same records.
+            func encoded(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? s }
+            for filter in ["หมู่ที่ 2", "๒", "บ้านโคกสะอาด", moo2] {
+                let page = try API.json(try await api.get(base + "/records?limit=100&q=\(encoded("ทดสอบ"))&village=\(encoded(filter))"))
+                #expect(page["total"] as? Int == 4, "\(filter)")
+            }
+            // The CSV names the village, and that file imports back.
+            let export = try await api.get(base + "/export?format=csv&q=\(encoded("ทดสอบ"))&village=\(moo2)")
+            #expect(export.body.contains("หมู่ที่ 2 บ้านโคกสะอาด"), "\(export.body.prefix(300))")
+            #expect(!export.body.lowercased().contains(moo2.lowercased()))
+        }
+    }
+
     @Test("A version saved before a rename and a type change is restored under the field's present key and type", arguments: Engine.available)
     func restoreAcrossRename(engine: Engine) async throws {
         try await TestApp.with(engine) { app in

@@ -310,7 +310,8 @@ enum DatasetPages {
         let filterKey = (try? req.query.get(String.self, at: "field")) ?? ""
         let filterText = (try? req.query.get(String.self, at: "value")) ?? ""
         if let f = schema.field(filterKey), !f.archived, !filterText.isEmpty {
-            do { q.filters = [(f, try f.parse(text: filterText))] } catch { filterError = error.message }
+            let villages = try await service.villageNames(for: schema)
+            do { q.filters = [(f, try DatasetService.filterValue(f, filterText, villages))] } catch { filterError = error.message }
         }
         q.villages = access.villageScope(schema).map { ($0.field?.key, $0.villages) }
         if let sort = try? req.query.get(String.self, at: "sort"), schema.field(sort) != nil {

@@ -299,8 +299,38 @@ struct DatasetService: Sendable {
         try await db.create(v)
     }
 
+    /// The tenant's villages and communities, to read village fields written by name or number.
+    func villageNames() async throws -> VillageNames {
+        VillageNames(try await scope.query(Village.self).all().map {
+            VillageNames.Village(id: try $0.requireID(), number: $0.kind == "moo" ? $0.number : nil, nameTH: $0.nameTH, nameEN: $0.nameEN)
+        })
+    }
+
+    /// `villageNames()` when the schema has a village field, else nil (no query).
+    func villageNames(for schema: DatasetSchema) async throws -> VillageNames? {
+        schema.activeFields.contains { $0.type == .village } ? try await villageNames() : nil
+    }
+
+    /// What a village value is called in files people open (CSV, Excel, GeoJSON): "หมู่ที่ 1
+    /// หนองกี่", or a community's name; the import reads it back.
+    func villageLabels(for schema: DatasetSchema) async throws -> [UUID: String] {
+        guard schema.activeFields.contains(where: { $0.type == .village }) else { return [:] }
+        var out: [UUID: String] = [:]
+        for v in try await scope.query(Village.self).all() {
+            out[try v.requireID()] = v.kind == "moo" && v.number != nil ? "หมู่ที่ \(v.number!) \(v.nameTH)" : v.nameTH
+        }
+        return out
+    }
+
+    /// A filter's value for `field` from its text; a village also by name or number.
+    static func filterValue(_ field: FieldDefinition, _ text: String, _ villages: VillageNames?) throws(FieldError) -> FieldValue {
+        if field.type == .village, let id = villages?.id(for: text) { return .village(id) }
+        return try field.parse(text: text)
+    }
+
     func createRecord(_ d: Dataset, _ input: RecordInput) async throws -> DatasetRecord {
         let schema = try Self.schema(of: d)
+        let input = try await villageNames(for: schema).map { input.resolvingVillages(schema, $0) } ?? input
         let validation = RecordValidator(schema: schema).validate(input)
         var errors = validation.errors
         if errors.isEmpty { errors += try await checkDatabaseRules(d, schema, validation.values, recordID: nil) }
@@ -323,6 +353,7 @@ struct DatasetService: Sendable {
     func updateRecord(_ d: Dataset, _ r: DatasetRecord, _ input: RecordInput, action: String = "update") async throws -> DatasetRecord {
         let schema = try Self.schema(of: d)
         let existing = try Self.values(r, schema)
+        let input = try await villageNames(for: schema).map { input.resolvingVillages(schema, $0) } ?? input
         let validation = RecordValidator(schema: schema).validate(input, existing: existing)
         var errors = validation.errors
         if errors.isEmpty { errors += try await checkDatabaseRules(d, schema, validation.values, recordID: r.id) }

@@ -171,13 +171,13 @@ enum DatasetsAPIController {
 
     /// `?FIELD=value` filters: every query parameter not in `except` names an active field, and
     /// its value is read the way the field reads typed text (Thai digits, BE dates, ...).
-    static func fieldFilters(_ params: [String: String], _ schema: DatasetSchema, except: Set<String>) throws -> [(field: FieldDefinition, value: FieldValue)] {
+    static func fieldFilters(_ params: [String: String], _ schema: DatasetSchema, except: Set<String>, villages: VillageNames?) throws -> [(field: FieldDefinition, value: FieldValue)] {
         var filters: [(field: FieldDefinition, value: FieldValue)] = []
         for (key, raw) in params.sorted(by: { $0.key < $1.key }) where !except.contains(key) {
             guard let field = schema.field(key), !field.archived else {
                 throw AppError(.badRequest, th: "ไม่มีช่อง \(key) สำหรับกรอง", en: "No field \(key) to filter by.")
             }
-            do { filters.append((field, try field.parse(text: raw))) } catch {
+            do { filters.append((field, try DatasetService.filterValue(field, raw, villages))) } catch {
                 throw AppError(.badRequest, th: error.message.th, en: error.message.en)
             }
         }
@@ -203,7 +203,7 @@ enum DatasetsAPIController {
         q.search = try? req.query.get(String.self, at: "q")
         q.villages = villageFilter(access, schema)
         let params = (try? req.query.decode([String: String].self)) ?? [:]
-        q.filters = try fieldFilters(params, schema, except: reserved)
+        q.filters = try fieldFilters(params, schema, except: reserved, villages: try await service.villageNames(for: schema))
         if let sort = params["sort"] {
             guard schema.field(sort) != nil else { throw AppError(.badRequest, th: "ไม่มีช่อง \(sort) สำหรับเรียง", en: "No field \(sort) to sort by.") }
             q.sort = (sort, params["order"] == "desc")

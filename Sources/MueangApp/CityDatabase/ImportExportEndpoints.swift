@@ -306,7 +306,7 @@ enum DatasetExportEndpoint {
         query.search = try? req.query.get(String.self, at: "q")
         query.villages = DatasetsAPIController.villageFilter(access, schema)
         let params = (try? req.query.decode([String: String].self)) ?? [:]
-        query.filters = try DatasetsAPIController.fieldFilters(params, schema, except: ["format", "q"])
+        query.filters = try DatasetsAPIController.fieldFilters(params, schema, except: ["format", "q"], villages: try await service.villageNames(for: schema))
         try await req.audit("export", "dataset", id: d.slug, "exported \(d.slug) as \(format)", personalData: d.lawfulBasis != "no-personal-data")
         let fields = schema.activeFields
         let dir = URL(fileURLWithPath: req.application.appConfig.dataDirectory).appendingPathComponent("exports")
@@ -315,13 +315,15 @@ enum DatasetExportEndpoint {
         guard FileManager.default.createFile(atPath: file.path, contents: nil), let handle = try? FileHandle(forWritingTo: file) else {
             throw AppError(.insufficientStorage, th: "สร้างไฟล์ไม่ได้", en: "Could not create the export file.")
         }
+        // Files people open name villages ("หมู่ที่ 1 หนองกี่"); the JSON keeps the API's ids.
+        let villages = try await service.villageLabels(for: schema)
         do {
             switch format {
             case "csv":
                 let w = CSVWriter(fileHandle: handle)
                 try w.writeRow(["id"] + fields.map(\.key))
                 try await pages(service, d, query) { r in
-                    let values = try r.values(schema)
+                    let values = Self.named(try r.values(schema), villages)
                     try w.writeRow([r.id.uuidString.lowercased()] + fields.map { Self.csvCell(values[$0.key]) })
                 }
                 try w.finish()
@@ -342,10 +344,13 @@ enum DatasetExportEndpoint {
                 try handle.write(contentsOf: out)
             case "geojson":
                 let w = GeoJSONWriter(fileHandle: handle)
-                let geometryField = fields.first { $0.type == .point } ?? fields.first { $0.type == .area }
+                // The first point field is the geometry; a record without one takes its first
+                // point or area that has a value (which stays among the properties too).
+                let spatial = fields.filter { $0.type == .point } + fields.filter { $0.type == .area }
+                let geometryField = spatial.first
                 try await pages(service, d, query) { r in
-                    let values = try r.values(schema)
-                    let geometry = geometryField.flatMap { values[$0.key] }.flatMap(Self.geometry)
+                    let values = Self.named(try r.values(schema), villages)
+                    let geometry = spatial.lazy.compactMap { values[$0.key].flatMap(Self.geometry) }.first
                     var properties: [(String, GeoJSONValue)] = []
                     for f in fields where f.key != geometryField?.key { properties.append((f.key, Self.property(values[f.key]))) }
                     try w.writeFeature(id: r.id.uuidString.lowercased(), geometry: geometry, properties: properties)
@@ -356,7 +361,7 @@ enum DatasetExportEndpoint {
                 let w = try XLSXWriter(url: file, sheetName: String(d.titleTH.prefix(31)))
                 try w.writeHeader(fields.map { $0.displayLabel.th })
                 try await pages(service, d, query) { r in
-                    let values = try r.values(schema)
+                    let values = Self.named(try r.values(schema), villages)
                     try w.writeRow(fields.map { Self.cell(values[$0.key]) })
                 }
                 try w.finish()
@@ -435,6 +440,15 @@ enum DatasetExportEndpoint {
         } catch {
             if let next { _ = try? await next.value }   // no read goes on after the export
             throw error
+        }
+    }
+
+    /// Village values as their names, where `names` knows them.
+    static func named(_ values: RecordValues, _ names: [UUID: String]) -> RecordValues {
+        guard !names.isEmpty else { return values }
+        return values.mapValues { v in
+            if case .village(let id) = v, let name = names[id] { return .text(name) }
+            return v
         }
     }
 

@@ -29,6 +29,34 @@ protocol RowSource: AnyObject, Sendable {
     func next() throws -> (number: Int, cells: [String])?
 }
 
+/// A source whose village columns, written as names or numbers ("หมู่ที่ 1", "บ้านหนองกี่"),
+/// are handed on as the villages' ids; a cell no village matches is left for the parser to
+/// refuse with its row and column.
+final class VillageCells: RowSource, @unchecked Sendable {
+    let source: any RowSource
+    let columns: [Int]
+    let names: VillageNames
+    private var known: [String: String] = [:]
+
+    init(_ source: any RowSource, columns: [Int], names: VillageNames) {
+        self.source = source; self.columns = columns; self.names = names
+    }
+
+    func header() throws -> [String] { try source.header() }
+
+    func next() throws -> (number: Int, cells: [String])? {
+        guard var row = try source.next() else { return nil }
+        for c in columns where c < row.cells.count && !row.cells[c].isEmpty {
+            let text = row.cells[c]
+            if let id = known[text] { row.cells[c] = id; continue }
+            guard UUID(uuidString: text) == nil, let id = names.id(for: text) else { continue }
+            known[text] = id.uuidString
+            row.cells[c] = id.uuidString
+        }
+        return row
+    }
+}
+
 final class CSVRowSource: RowSource, @unchecked Sendable {
     let reader: CSVReader
     init(url: URL) throws { reader = try CSVReader(url: url) }
@@ -67,11 +95,13 @@ struct ImportService: Sendable {
     /// Told how many rows the kernel wrote, when it has (tests).
     var kernelWrote: (@Sendable (Int) -> Void)? = nil
 
-    func run(_ d: Dataset, source: any RowSource, mode: ImportMode, keyField: String?, mapping chosen: [String?]? = nil,
+    func run(_ d: Dataset, source file: any RowSource, mode: ImportMode, keyField: String?, mapping chosen: [String?]? = nil,
              progress: (@Sendable (Double) -> Void)? = nil, estimatedRows: Int = 0) async throws -> ImportResult {
         let schema = try DatasetService.schema(of: d)
-        let header = try source.header()
+        let header = try file.header()
         let mapping = try chosen.map { try Self.checked($0, header: header, schema) } ?? Self.mapColumns(header, schema)
+        let villageColumns = mapping.indices.filter { mapping[$0].flatMap(schema.field)?.type == .village }
+        let source = villageColumns.isEmpty ? file : VillageCells(file, columns: villageColumns, names: try await service.villageNames())
         guard mapping.contains(where: { $0 != nil }) else {
             throw AppError.invalid(th: "ไม่มีคอลัมน์ใดตรงกับช่องของชุดข้อมูล (ใช้ชื่อช่องหรือป้ายชื่อเป็นหัวตาราง)",
                                    en: "No column matches a field of the dataset (use the field keys or labels as headers).")
