@@ -256,6 +256,18 @@ struct CityDatabaseAPITests {
             let json = try Self.json(try await api.get(Self.base + "/export?format=json&members=3"))
             #expect((json["items"] as? [Any])?.count == 1)
             #expect(try await api.get(Self.base + "/export?format=pdf").status == .badRequest)
+
+            // Points and areas: a plot with only its boundary is a polygon feature, one with its
+            // marker a point feature (its boundary then among the properties).
+            _ = try await Self.send(api, .POST, "/api/v1/t/nongki/datasets", json: #"{"slug": "plots", "title": {"th": "แปลง", "en": "Plots"}, "fields": [{"key": "name", "type": "text"}, {"key": "marker", "type": "point"}, {"key": "boundary", "type": "area"}]}"#)
+            let square = #"{"type": "Polygon", "coordinates": [[[102.5, 14.6], [102.6, 14.6], [102.6, 14.7], [102.5, 14.6]]]}"#
+            #expect(try await Self.send(api, .POST, "/api/v1/t/nongki/datasets/plots/records", json: #"{"name": "แปลง ก", "boundary": \#(square)}"#).status == .created)
+            #expect(try await Self.send(api, .POST, "/api/v1/t/nongki/datasets/plots/records", json: #"{"name": "แปลง ข", "marker": {"lat": 14.65, "lon": 102.55}, "boundary": \#(square)}"#).status == .created)
+            let plots = try JSONSerialization.jsonObject(with: Data(try await api.get("/api/v1/t/nongki/datasets/plots/export?format=geojson").body.utf8)) as? [String: Any]
+            let byName = Dictionary(uniqueKeysWithValues: ((plots?["features"] as? [[String: Any]]) ?? []).map {
+                (($0["properties"] as? [String: Any])?["name"] as? String ?? "", ($0["geometry"] as? [String: Any])?["type"] as? String)
+            })
+            #expect(byName == ["แปลง ก": "Polygon", "แปลง ข": "Point"])
         }
     }
 

@@ -365,3 +365,18 @@ def test_import_from_a_chosen_sheet_of_a_workbook(demo, browser):  # noqa: F811
     assert browser.find_element(By.ID, "imported").text == "2", browser.find_element(By.ID, "job-result").text
     browser.get(f"{demo.base}/t/nongki/datasets/water-points")
     assert str(before + 2) in browser.find_element(By.ID, "record-count").text
+
+
+def test_an_area_is_drawn_on_the_record_page(demo, browser):  # noqa: F811
+    token = run_cli("token", "create", "--tenant", "nongki", "--user", demo.logins()[("nongki", "admin")][0], "--data-dir", demo.data_dir).stdout.strip()
+    auth = {"Authorization": f"Bearer {token}"}
+    api = f"{demo.base}/api/v1/t/nongki/datasets"
+    assert requests.post(api, headers=auth, json={"slug": "parks", "title": {"th": "สวนสาธารณะ", "en": "Parks"},
+                         "fields": [{"key": "name", "type": "text"}, {"key": "boundary", "type": "area", "label": {"th": "ขอบเขต", "en": "Boundary"}}]}).status_code == 201
+    square = {"type": "Polygon", "coordinates": [[[102.53, 14.68], [102.54, 14.68], [102.54, 14.69], [102.53, 14.68]]]}
+    made = requests.post(api + "/parks/records", headers=auth, json={"name": "สวนหนองกี่", "boundary": square})
+    assert made.status_code == 201, made.text
+    sign_in(browser, demo, "nongki", "executive")              # read-only: the map is still drawn
+    browser.get(f"{demo.base}/t/nongki/datasets/parks/records/{made.json()['id'].lower()}")
+    drawn = WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".area-view + .map path.leaflet-interactive"))
+    assert len(drawn) == 1

@@ -539,6 +539,14 @@ enum DatasetPages {
             <p><a href="https://www.openstreetmap.org/?mlat=\(String(p.lat))&amp;mlon=\(String(p.lon))#map=17/\(String(p.lat))/\(String(p.lon))" rel="noopener" target="_blank">\(chrome.t("ดูตำแหน่งบนแผนที่", "See it on a map")) (\(String(format: "%.5f, %.5f", p.lat, p.lon)))</a></p>
             """
         }
+        // Each area drawn on a map of its own, under its label.
+        for f in schema.activeFields where f.type == .area {
+            guard case .area(let json)? = values[f.key] else { continue }
+            map = "\(map)<h3>\(label(f, chrome))</h3><div class=\"area-view\" data-area-view=\"\(json.jsonText)\"></div>"
+        }
+        if schema.activeFields.contains(where: { $0.type == .point || $0.type == .area }) {
+            map = "\(map)<script type=\"module\" src=\"\(SiteURL.asset("map-picker.js").path)\"></script>"
+        }
         let form = formValues ?? Dictionary(uniqueKeysWithValues: schema.activeFields.map { ($0.key, formText(values[$0.key])) })
         let body: HTML = """
         <p><a href="\(url(ctx, .dataset(.slug(d.slug))))">← \(title(d, chrome))</a></p>

@@ -28,10 +28,11 @@ enum StaticAssets {
         return Response(status: .ok, headers: headers, body: .init(string: text))
     }
 
-    /// Turns every `input[data-point]` into a map to click on, and every `[data-point-view]`
-    /// into a map showing its point. Loads Leaflet only where a map is needed.
+    /// Turns every `input[data-point]` into a map to click on, every `[data-point-view]` into a
+    /// map showing its point, and every `[data-area-view]` (GeoJSON) into a map of its area.
+    /// Loads Leaflet only where a map is needed.
     static let mapPicker = """
-    const inputs = document.querySelectorAll('input[data-point], [data-point-view]');
+    const inputs = document.querySelectorAll('input[data-point], [data-point-view], [data-area-view]');
     if (inputs.length > 0) {
       const css = document.createElement('link');
       css.rel = 'stylesheet'; css.href = '/static/leaflet/leaflet.css';
@@ -52,6 +53,13 @@ enum StaticAssets {
       const box = document.createElement('div');
       box.className = 'map';
       el.insertAdjacentElement('afterend', box);
+      if (el.dataset.areaView) {
+        const map = L.map(box);
+        L.tileLayer('https://tile.openstreetmap.org/{z}/{x}/{y}.png', { maxZoom: 19, attribution: '© OpenStreetMap' }).addTo(map);
+        const area = L.geoJSON(JSON.parse(el.dataset.areaView), { style: { color: '#1d4f91', weight: 2 } }).addTo(map);
+        map.fitBounds(area.getBounds(), { maxZoom: 18 });
+        return;
+      }
       const centre = (el.dataset.centre || '13.75,100.5').split(',').map(Number);
       const point = parse(el.value || el.dataset.pointView);
       const map = L.map(box).setView(point || centre, point ? 17 : 14);
