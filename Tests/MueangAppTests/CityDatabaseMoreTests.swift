@@ -403,6 +403,41 @@ struct CityDatabaseMoreTests {
         }
     }
 
+    @Test("Search by an ID or phone as written, by several words; filters on a multiple choice and on a date-time's day; pages keep the sort", arguments: Engine.available)
+    func searchAndFilters(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let api = try await Browser.withToken(app, "nongki", .admin)
+            _ = try await API.send(api, .POST, "/api/v1/t/nongki/datasets", json: #"{"slug": "requests", "title": {"th": "คำร้อง", "en": "Requests"}, "fields": [{"key": "name", "type": "text"}, {"key": "citizen_id", "type": "thai_id"}, {"key": "phone", "type": "phone"}, {"key": "needs", "type": "multi_choice", "choices": ["น้ำ", "ถนน", "ไฟฟ้า"]}, {"key": "filed_at", "type": "datetime"}]}"#)
+            let base = "/api/v1/t/nongki/datasets/requests"
+            for body in [#"{"name": "นางสาวมาลี ทองดี", "citizen_id": "1101700123456", "phone": "0812345678", "needs": ["น้ำ", "ถนน"], "filed_at": "2026-03-15T23:30:00+07:00"}"#,
+                         #"{"name": "นายสมชาย ใจดี", "phone": "0899999999", "needs": ["ถนน"], "filed_at": "2026-03-16T00:10:00+07:00"}"#,
+                         #"{"name": "นางมาลัย ทองคำ", "needs": ["ไฟฟ้า"], "filed_at": "2026-03-15T08:00:00+07:00"}"#] {
+                let made = try await API.send(api, .POST, base + "/records", json: body)
+                #expect(made.status == .created, "\(made.body)")
+            }
+            func total(_ query: String) async throws -> Int? {
+                try API.json(try await api.get(base + "/records?" + query))["total"] as? Int
+            }
+            func q(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? s }
+            #expect(try await total("q=" + q("1-1017-00123-45-6")) == 1)      // as printed on the card
+            #expect(try await total("q=" + q("081-234-5678")) == 1)
+            #expect(try await total("q=" + q("๐๘๑-๒๓๔")) == 1)
+            #expect(try await total("q=" + q("นางสาว มาลี")) == 1)           // words in any spacing
+            #expect(try await total("q=" + q("ทอง มา")) == 2)
+            #expect(try await total("needs=" + q("ถนน")) == 2)                // holds ถนน, among others
+            #expect(try await total("needs=" + q("น้ำ")) == 1)
+            #expect(try await total("filed_at=2026-03-15") == 2)               // the whole day, Bangkok time
+            #expect(try await total("filed_at=" + q("15/03/2569")) == 2)
+            #expect(try await total("filed_at=" + q("2026-03-15T08:00:00+07:00")) == 1)
+
+            // The browse page: the next page keeps the sort and the search.
+            let page = try await Browser.signedIn(app, "nongki", .admin)
+            let first = try await page.get("/t/nongki/datasets/households?sort=house_no&order=desc")
+            let next = try #require(first.body.range(of: #"id="next-page" href="[^"]*""#, options: .regularExpression).map { String(first.body[$0]) })
+            #expect(next.contains("sort=house_no") && next.contains("order=desc") && next.contains("offset=50"), "\(next)")
+        }
+    }
+
     @Test("A version saved before a rename and a type change is restored under the field's present key and type", arguments: Engine.available)
     func restoreAcrossRename(engine: Engine) async throws {
         try await TestApp.with(engine) { app in

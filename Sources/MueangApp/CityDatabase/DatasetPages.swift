@@ -326,10 +326,13 @@ enum DatasetPages {
         let base = url(ctx, .dataset(.slug(d.slug)))
         let search = q.search ?? ""
         let enc: (String) -> String = { $0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "" }
+        // Sorting keeps the search and the filter; paging keeps all three.
         let filterQuery = q.filters.isEmpty ? "" : "&field=\(enc(filterKey))&value=\(enc(filterText))"
+        let sortQuery = q.sort.map { "&sort=\($0.field)&order=\($0.descending ? "desc" : "asc")" } ?? ""
         let headers = shown.html { f in
             let desc = q.sort?.field == f.key && q.sort?.descending == false
-            return "<th><a href=\"\(base)?sort=\(f.key)&amp;order=\(desc ? "desc" : "asc")&amp;q=\(search.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")\">\(label(f, chrome))</a></th>"
+            let arrow = q.sort?.field == f.key ? (q.sort!.descending ? " ▼" : " ▲") : ""
+            return "<th><a href=\"\(base)?sort=\(f.key)&amp;order=\(desc ? "desc" : "asc")&amp;q=\(enc(search))\(filterQuery)\">\(label(f, chrome))\(arrow)</a></th>"
         }
         let rows = try page.items.html { r in
             let values = try DatasetService.values(r, schema)
@@ -352,8 +355,9 @@ enum DatasetPages {
         <p class="muted" id="record-count">\(chrome.t("พบ", "Found")) \(page.total) \(chrome.t("ระเบียน", "records"))</p>
         <div class="table-wrap"><table id="record-table"><thead><tr><th></th>\(headers)</tr></thead><tbody>\(rows)</tbody></table></div>
         <p class="row">
-          \(q.offset > 0 ? "<a href=\"\(base)?offset=\(max(0, q.offset - q.limit))&amp;q=\(enc(search))\(filterQuery)\">← \(chrome.t("ก่อนหน้า", "Previous"))</a>" as HTML : .empty)
-          \(q.offset + q.limit < page.total ? "<a href=\"\(base)?offset=\(q.offset + q.limit)&amp;q=\(enc(search))\(filterQuery)\">\(chrome.t("ถัดไป", "Next")) →</a>" as HTML : .empty)
+          \(q.offset > 0 ? "<a id=\"previous-page\" href=\"\(base)?offset=\(max(0, q.offset - q.limit))&amp;q=\(enc(search))\(filterQuery)\(sortQuery)\">← \(chrome.t("ก่อนหน้า", "Previous"))</a>" as HTML : .empty)
+          \(page.total > q.limit ? "<span class=\"muted\">\(chrome.t("หน้า", "Page")) \(q.offset / q.limit + 1) / \((page.total + q.limit - 1) / q.limit)</span>" as HTML : .empty)
+          \(q.offset + q.limit < page.total ? "<a id=\"next-page\" href=\"\(base)?offset=\(q.offset + q.limit)&amp;q=\(enc(search))\(filterQuery)\(sortQuery)\">\(chrome.t("ถัดไป", "Next")) →</a>" as HTML : .empty)
         </p>
         \(canWrite ? recordForm(chrome, schema: schema, action: url(ctx, .datasetRecords(.slug(d.slug))), values: formErrors.isEmpty && formValues.isEmpty ? defaults(schema) : formValues, errors: formErrors, villages: villages, title: chrome.t("เพิ่มระเบียน", "Add a record")) : .empty)
         """

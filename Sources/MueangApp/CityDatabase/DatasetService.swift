@@ -208,12 +208,12 @@ struct DatasetService: Sendable {
     func recordQuery(_ d: Dataset, _ q: RecordQuery) throws -> QueryBuilder<DatasetRecord> {
         var query = scope.query(DatasetRecord.self).filter(\.$datasetID == (try d.requireID()))
         query = q.deleted ? query.filter(\.$deletedAt != nil) : query.filter(\.$deletedAt == nil)
-        if let search = q.search.map(SearchText.normalize), !search.isEmpty {
-            query = query.filter(\.$searchText, .contains(inverse: false, .anywhere), search)
+        for word in Self.searchWords(q.search ?? "") {
+            query = query.filter(\.$searchText, .contains(inverse: false, .anywhere), word)
         }
         if !q.filters.isEmpty, let sql = scope.db as? any SQLDatabase {
             for (field, value) in q.filters {
-                query = query.filter(.custom(JSONPath.equals(sql, column: "values_json", key: field.key, value: value) as any SQLExpression))
+                query = query.filter(.custom(JSONPath.matches(sql, column: "values_json", key: field.key, value: value) as any SQLExpression))
             }
         }
         if let villages = q.villages, let sql = scope.db as? any SQLDatabase {
@@ -240,6 +240,15 @@ struct DatasetService: Sendable {
 
     static func encode(_ values: RecordValues, _ schema: DatasetSchema) throws -> String {
         String(decoding: try schema.encodeValues(values), as: UTF8.self)
+    }
+
+    /// A search's words, each of which a record must contain: normalised like the stored search
+    /// text, and a number written with dashes (an ID card "1-1017-00123-45-6", a phone
+    /// "081-234-5678") as its digits, the way IDs and phones are stored.
+    static func searchWords(_ query: String) -> [String] {
+        SearchText.normalize(query).split(separator: " ").map { word in
+            word.contains("-") && word.allSatisfy({ $0 == "-" || ($0.isASCII && $0.isNumber) }) ? word.filter { $0 != "-" } : String(word)
+        }.filter { !$0.isEmpty }
     }
 
     static func searchText(_ values: RecordValues) -> String {
@@ -322,9 +331,14 @@ struct DatasetService: Sendable {
         return out
     }
 
-    /// A filter's value for `field` from its text; a village also by name or number.
+    /// A filter's value for `field` from its text; a village also by name or number, and a
+    /// date-time field by a date alone (the whole day, Bangkok time).
     static func filterValue(_ field: FieldDefinition, _ text: String, _ villages: VillageNames?) throws(FieldError) -> FieldValue {
         if field.type == .village, let id = villages?.id(for: text) { return .village(id) }
+        if field.type == .datetime, !text.contains(":"), !text.contains("น."),
+           case .date(let day)? = try? FieldDefinition(key: field.key, type: .date).parse(text: text) {
+            return .date(day)
+        }
         return try field.parse(text: text)
     }
 
@@ -496,6 +510,27 @@ enum JSONPath {
         isPostgres(db)
             ? "(\(ident: column)::jsonb -> \(literal: key))"
             : "json_extract(\(ident: column), \(literal: "$.\"" + key + "\""))"
+    }
+
+    /// What a filter on `key` means: a multiple choice holds each chosen value (among others),
+    /// a date on a date-time field is that whole day, anything else is equal.
+    static func matches(_ db: any SQLDatabase, column: String, key: String, value: FieldValue) -> SQLQueryString {
+        switch value {
+        case .multiChoice where isPostgres(db):
+            return "(\(extract(db, column: column, key: key)) @> CAST(\(bind: value.json.jsonText) AS jsonb))"
+        case .multiChoice(let items):
+            var all: SQLQueryString = "1 = 1"
+            for item in items {
+                all = "\(all) AND EXISTS (SELECT 1 FROM json_each(\(ident: column), \(literal: "$.\"" + key + "\"")) WHERE value = \(bind: item))"
+            }
+            return "(\(all))"
+        case .date(let day):
+            let text = isPostgres(db) ? "(\(ident: column)::jsonb ->> \(literal: key))" as SQLQueryString : extract(db, column: column, key: key)
+            // A date field holds exactly the day; a date-time field starts with it (stored in Bangkok time).
+            return "(\(text) = \(bind: day.iso8601) OR \(text) LIKE \(bind: day.iso8601 + "T%"))"
+        default:
+            return equals(db, column: column, key: key, value: value)
+        }
     }
 
     /// `column->key = value`: compared as JSON on PostgreSQL, as SQLite's scalar otherwise.
