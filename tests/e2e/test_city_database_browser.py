@@ -347,9 +347,15 @@ def test_import_from_a_chosen_sheet_of_a_workbook(demo, browser):  # noqa: F811
     path = os.path.join(tempfile.mkdtemp(), "water.xlsx")
     book.save(path)
 
+    token = run_cli("token", "create", "--tenant", "nongki", "--user", demo.logins()[("nongki", "admin")][0], "--data-dir", demo.data_dir).stdout.strip()
+    made = requests.post(f"{demo.base}/api/v1/t/nongki/datasets", headers={"Authorization": f"Bearer {token}"}, json={
+        "slug": "wells-2569", "title": {"th": "บ่อน้ำ 2569", "en": "Wells 2569"},
+        "fields": [{"key": "name", "type": "text", "label": {"th": "ชื่อ", "en": "Name"}},
+                   {"key": "kind", "type": "choice", "choices": ["บ่อบาดาล", "ถังเก็บน้ำ"], "label": {"th": "ประเภท", "en": "Kind"}},
+                   {"key": "working", "type": "boolean", "label": {"th": "ใช้งานได้", "en": "Working"}}]})
+    assert made.status_code == 201, made.text
     sign_in(browser, demo, "nongki", "admin")
-    browser.get(f"{demo.base}/t/nongki/datasets/water-points")
-    before = int("".join(ch for ch in browser.find_element(By.ID, "record-count").text if ch.isdigit()))
+    browser.get(f"{demo.base}/t/nongki/datasets/wells-2569")
     browser.find_element(By.ID, "import-link").click()
     browser.find_element(By.ID, "import-file").send_keys(path)
     browser.find_element(By.ID, "upload").click()
@@ -363,8 +369,9 @@ def test_import_from_a_chosen_sheet_of_a_workbook(demo, browser):  # noqa: F811
     browser.find_element(By.ID, "run-import").click()
     wait_done(browser)
     assert browser.find_element(By.ID, "imported").text == "2", browser.find_element(By.ID, "job-result").text
-    browser.get(f"{demo.base}/t/nongki/datasets/water-points")
-    assert str(before + 2) in browser.find_element(By.ID, "record-count").text
+    browser.get(f"{demo.base}/t/nongki/datasets/wells-2569")
+    assert "2" in browser.find_element(By.ID, "record-count").text
+    assert "บ่อบาดาลหลังวัด" in browser.find_element(By.ID, "record-table").text
 
 
 def test_an_area_is_drawn_on_the_record_page(demo, browser):  # noqa: F811
