@@ -59,7 +59,7 @@ public enum TabularError: BilingualError, Equatable, CustomStringConvertible {
             LocalizedMessage(th: "พื้นที่จัดเก็บเต็ม เขียนไฟล์ \(path) ไม่ได้", en: "No space left to write \(path).")
         case let .notAnXLSX(reason):
             LocalizedMessage(
-                th: "ไฟล์นี้ไม่ใช่ไฟล์ Excel (.xlsx) ที่ถูกต้อง: \(reason)",
+                th: "ไฟล์นี้ไม่ใช่ไฟล์ Excel (.xlsx) ที่ถูกต้องหรือไฟล์เสีย กรุณาเปิดใน Excel แล้วบันทึกเป็น .xlsx ใหม่ (รายละเอียด: \(reason))",
                 en: "This is not a valid Excel (.xlsx) file: \(reason)")
         case let .sheetNotFound(name):
             LocalizedMessage(th: "ไม่พบแผ่นงาน “\(name)” ในไฟล์", en: "The workbook has no sheet “\(name)”.")

@@ -430,6 +430,18 @@ struct CityDatabaseMoreTests {
             #expect(try await total("filed_at=" + q("15/03/2569")) == 2)
             #expect(try await total("filed_at=" + q("2026-03-15T08:00:00+07:00")) == 1)
 
+            // The edit form shows a date-time in the Buddhist era, and saving it unchanged keeps it.
+            let editor = try await Browser.signedIn(app, "nongki", .admin)
+            let listed = try API.json(try await api.get(base + "/records?q=" + q("สมชาย")))
+            let somchai = try #require(((listed["items"] as? [[String: Any]])?.first)?["id"] as? String)
+            let form = try await editor.get("/t/nongki/datasets/requests/records/\(somchai.lowercased())")
+            #expect(form.body.contains(#"value="16/3/2569 00:10""#), "\(form.body.count)")
+            let saved = try await editor.post("/t/nongki/datasets/requests/records/\(somchai.lowercased())",
+                                              [("v[name]", "นายสมชาย ใจดี"), ("v[phone]", "0899999999"), ("v[needs]", "ถนน"), ("v[filed_at]", "16/3/2569 00:10")])
+            #expect(saved.status == .seeOther, "\(saved.body.suffix(400))")
+            let after = try API.json(try await api.get(base + "/records/\(somchai)"))["values"] as? [String: Any]
+            #expect(after?["filed_at"] as? String == "2026-03-16T00:10:00+07:00")
+
             // The browse page: the next page keeps the sort and the search.
             let page = try await Browser.signedIn(app, "nongki", .admin)
             let first = try await page.get("/t/nongki/datasets/households?sort=house_no&order=desc")

@@ -211,10 +211,11 @@ def test_photo_attached_to_a_record(demo, browser):  # noqa: F811
     # Refused by its bytes, whatever its name says.
     WebDriverWait(browser, 15, ignored_exceptions=(WebDriverException,)).until(
         lambda d: "PNG" in d.find_element(By.TAG_NAME, "main").text)
+    # The form comes back with the refusal on the photo field and the typed name kept.
+    assert "note.png" in browser.find_element(By.ID, "record-form").text
+    assert browser.find_element(By.NAME, "v[name]").get_attribute("value") == "ป้ายร้านทอง"
     good = os.path.join(folder, "sign.png")
     tiny_png(good)
-    browser.get(f"{demo.base}/t/hatyai/datasets/signs-photos")
-    browser.find_element(By.NAME, "v[name]").send_keys("ป้ายร้านทอง")
     browser.find_element(By.NAME, "upload[photo]").send_keys(good)
     browser.find_element(By.ID, "save-record").click()
     WebDriverWait(browser, 15).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#record-table tbody a"))).click()

@@ -400,6 +400,9 @@ enum DatasetPages {
         guard let v else { return "" }
         switch v {
         case .date(let day): return "\(day.day)/\(day.month)/\(day.buddhistYear)"
+        case .datetime(let instant):   // "15/3/2569 14:05", Bangkok time, as the form reads it back
+            let day = BangkokTime.calendarDay(of: instant)
+            return "\(day.day)/\(day.month)/\(day.buddhistYear) " + BangkokTime.format(instant, style: .iso8601).dropFirst(11).prefix(5)
         default: return v.text
         }
     }
@@ -454,23 +457,30 @@ enum DatasetPages {
 
     struct RecordForm: Content { var v: [String: String]?; var upload: [String: File]? }
 
-    /// The form's texts, with uploaded photos and files stored and referenced as `file:<id>`.
-    static func formTexts(_ req: Request, _ ctx: TenantContext, _ d: Dataset, _ schema: DatasetSchema) async throws -> [String: String] {
+    /// The form's texts, with uploaded photos and files stored and referenced as `file:<id>`; a
+    /// file refused (too large, not a photo or PDF) is an error on its field, so the form comes
+    /// back with everything typed kept.
+    static func formTexts(_ req: Request, _ ctx: TenantContext, _ d: Dataset, _ schema: DatasetSchema) async throws -> (texts: [String: String], errors: [FieldError]) {
         let form = try req.content.decode(RecordForm.self)
         var texts = form.v ?? [:]
+        var errors: [FieldError] = []
         for (key, upload) in form.upload ?? [:] where upload.data.readableBytes > 0 {
             guard let field = schema.field(key), field.type == .file else { continue }
             let data = Data(buffer: upload.data)
-            guard data.count <= RecordFiles.maxBytes else { throw AppError(.payloadTooLarge, th: "ไฟล์ใหญ่เกิน 5 MB", en: "The file is larger than 5 MB.") }
+            guard data.count <= RecordFiles.maxBytes else {
+                errors.append(FieldError(field, .init(th: "ไฟล์ \(upload.filename) ใหญ่เกิน 5 MB", en: "\(upload.filename) is larger than 5 MB.")))
+                continue
+            }
             guard let type = RecordFiles.contentType(data) else {
-                throw AppError(.unsupportedMediaType, th: "รองรับรูปภาพ (PNG, JPEG, WebP) และ PDF", en: "Photos (PNG, JPEG, WebP) and PDF files only.")
+                errors.append(FieldError(field, .init(th: "ไฟล์ \(upload.filename) ไม่ใช่รูปภาพ (PNG, JPEG, WebP) หรือ PDF", en: "\(upload.filename) is not a photo (PNG, JPEG, WebP) or a PDF.")))
+                continue
             }
             let f = RecordFile()
             f.id = UUID(); f.datasetID = try d.requireID(); f.filename = String(upload.filename.prefix(200)); f.contentType = type; f.data = data; f.createdAt = Date()
             try await ctx.scope.create(f)
             texts[key] = "file:" + (try f.requireID()).uuidString.lowercased()
         }
-        return texts
+        return (texts, errors)
     }
 
     static func file(_ req: Request, _ ctx: TenantContext) async throws -> Response {
@@ -487,7 +497,8 @@ enum DatasetPages {
 
     static func createRecord(_ req: Request, _ ctx: TenantContext) async throws -> Response {
         let (service, _, d, schema) = try await load(req, ctx, write: true)
-        let texts = try await formTexts(req, ctx, d, schema)
+        let (texts, fileErrors) = try await formTexts(req, ctx, d, schema)
+        guard fileErrors.isEmpty else { return try await browse(req, ctx, formErrors: fileErrors, formValues: texts) }
         do {
             let r = try await service.createRecord(d, .text(texts))
             try await req.audit("create", "dataset-record", id: r.id?.uuidString, "created a record in \(d.slug)")
@@ -561,7 +572,7 @@ enum DatasetPages {
         <h2>\(chrome.t("ประวัติการแก้ไข", "History"))</h2>
         <div class="table-wrap"><table id="history"><thead><tr><th>#</th><th>\(chrome.t("เวลา", "When"))</th><th>\(chrome.t("โดย", "Who"))</th><th>\(chrome.t("การกระทำ", "Action"))</th><th>\(chrome.t("สิ่งที่เปลี่ยน", "Changes"))</th><th></th></tr></thead>
         <tbody>\(historyRows)</tbody></table></div>
-        \(canWrite ? "<form method=\"post\" action=\"\(url(ctx, .recordDelete(.slug(d.slug), .id(rid))))\" class=\"danger\">\(chrome.csrfField)<button type=\"submit\" id=\"delete-record\">\(chrome.t("ย้ายไปถังขยะ", "Move to trash"))</button></form>" as HTML : .empty)
+        \(canWrite ? "<form method=\"post\" action=\"\(url(ctx, .recordDelete(.slug(d.slug), .id(rid))))\" class=\"danger\" onsubmit=\"return confirm(this.dataset.confirm)\" data-confirm=\"\(chrome.t("ย้ายระเบียนนี้ไปถังขยะ? กู้คืนได้จากถังขยะ", "Move this record to the trash? It can be restored from the trash."))\">\(chrome.csrfField)<button type=\"submit\" id=\"delete-record\">\(chrome.t("ย้ายไปถังขยะ", "Move to trash"))</button></form>" as HTML : .empty)
         """
         return htmlResponse(Layout.render(chrome, title: chrome.t("ระเบียน", "Record"), body), status: formErrors.isEmpty ? .ok : .unprocessableEntity)
     }
@@ -569,7 +580,8 @@ enum DatasetPages {
     static func updateRecord(_ req: Request, _ ctx: TenantContext) async throws -> Response {
         let (service, _, d, schema) = try await load(req, ctx, write: true)
         let r = try await service.record(d, req.parameters.get("id", as: UUID.self))
-        let texts = try await formTexts(req, ctx, d, schema)
+        let (texts, fileErrors) = try await formTexts(req, ctx, d, schema)
+        guard fileErrors.isEmpty else { return try await record(req, ctx, formErrors: fileErrors, formValues: texts) }
         do {
             // A field emptied in the form is cleared, not kept: send every field the form shows.
             _ = try await service.updateRecord(d, r, .text(texts))
