@@ -450,6 +450,37 @@ struct CityDatabaseMoreTests {
         }
     }
 
+    @Test("The trash page puts the dataset back to a second, or to just before an import, and says how many records changed", arguments: Engine.available)
+    func restoreFromThePage(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let api = try await Browser.withToken(app, "nongki", .admin)
+            try await CityDatabaseAPITests.importWells(api, 2)                  // บ่อ 1, บ่อ 2
+            let wells = try #require(try await Dataset.query(on: app.db).filter(\.$slug == "wells").first())
+            try await Task.sleep(for: .milliseconds(20))
+            // An import job that started now and added two more wells.
+            let job = DatasetJob()
+            job.id = UUID(); job.tenantID = wells.tenantID; job.datasetID = try wells.requireID(); job.kind = "import"; job.status = "done"
+            job.progress = 1; job.actor = "admin"; job.createdAt = Date(); job.resultJSON = #"{"imported": 2, "updated": 0, "rejected": []}"#
+            try await job.create(on: app.db)
+            try await Task.sleep(for: .milliseconds(20))
+            for name in ["บ่อ 3", "บ่อ 4"] {
+                #expect(try await API.send(api, .POST, "/api/v1/t/nongki/datasets/wells/records", json: #"{"name": "\#(name)"}"#).status == .created)
+            }
+            let page = try await Browser.signedIn(app, "nongki", .admin)
+            let trash = try await page.get("/t/nongki/datasets/wells/trash")
+            let at = try #require(trash.body.range(of: #"name="at" value="[^"]+""#, options: .regularExpression).map { String(trash.body[$0].dropFirst(17).dropLast()) })
+            #expect(trash.body.contains("ใหม่ 2 · ปรับปรุง 0"))
+            let undone = try await page.post("/t/nongki/datasets/wells/restore", [("at", at)])
+            #expect(undone.status == .seeOther && undone.headers.first(name: .location)?.hasSuffix("notice=restored&n=2") == true, "\(undone.headers)")
+            let left = try API.json(try await api.get("/api/v1/t/nongki/datasets/wells/records"))
+            #expect(left["total"] as? Int == 2)
+            // A time with seconds is read; a malformed one is refused in both languages.
+            #expect(try await page.post("/t/nongki/datasets/wells/restore", [("day", "1/1/2569"), ("time", "08:15:30")]).status == .seeOther)
+            let bad = try await page.post("/t/nongki/datasets/wells/restore", [("day", "1/1/2569"), ("time", "08:61")])
+            #expect(bad.status == .unprocessableEntity && bad.body.contains("ชั่วโมง:นาที:วินาที"))
+        }
+    }
+
     @Test("A version saved before a rename and a type change is restored under the field's present key and type", arguments: Engine.available)
     func restoreAcrossRename(engine: Engine) async throws {
         try await TestApp.with(engine) { app in

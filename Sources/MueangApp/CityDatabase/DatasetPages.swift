@@ -622,6 +622,10 @@ enum DatasetPages {
         let page = try await service.records(d, q)
         let shown = Array(schema.activeFields.prefix(5))
         let canPurge = chrome.can(.purgeRecords)
+        let imports = try await ctx.scope.query(DatasetJob.self).filter(\.$datasetID == (try d.requireID())).filter(\.$status == "done")
+            .sort(\.$createdAt, .descending).limit(5).all()
+        let confirmRestore = chrome.t("คืนทั้งชุดข้อมูลให้เหมือนเวลานั้น? ระเบียนที่สร้างหลังจากนั้นจะย้ายไปถังขยะ และทุกการเปลี่ยนแปลงยังอยู่ในประวัติ",
+                                      "Put the whole dataset back as it was then? Records made since go to the trash; every change stays in the history.")
         let rows = try page.items.html { r in
             let values = try DatasetService.values(r, schema)
             return """
@@ -636,12 +640,21 @@ enum DatasetPages {
         <p><a href="\(url(ctx, .dataset(.slug(d.slug))))">← \(title(d, chrome))</a></p>
         <h1>\(chrome.t("ถังขยะ", "Trash")): \(title(d, chrome))</h1>
         <div class="table-wrap"><table id="trash-table"><thead><tr>\(shown.html { "<th>\(label($0, chrome))</th>" })<th>\(chrome.t("ลบเมื่อ", "Deleted"))</th><th>\(chrome.t("โดย", "By"))</th><th></th></tr></thead><tbody>\(rows)</tbody></table></div>
-        <form method="post" action="\(url(ctx, .datasetRestore(.slug(d.slug))))" class="row card" id="restore-dataset">
+        <form method="post" action="\(url(ctx, .datasetRestore(.slug(d.slug))))" class="row card" id="restore-dataset" onsubmit="return confirm(this.dataset.confirm)" data-confirm="\(confirmRestore)">
           \(chrome.csrfField)
           <label>\(chrome.t("คืนทั้งชุดข้อมูลให้เหมือนเมื่อ (วันที่ เวลา)", "Put the whole dataset back as it was at (date, time)"))<input name="day" placeholder="15/03/2569" required></label>
-          <label>\(chrome.t("เวลา", "Time"))<input name="time" placeholder="14:30" value="00:00"></label>
+          <label>\(chrome.t("เวลา (ชั่วโมง:นาที:วินาที)", "Time (hours:minutes:seconds)"))<input name="time" placeholder="14:30:05" value="00:00"></label>
           <button type="submit">\(chrome.t("คืนค่าชุดข้อมูล", "Restore dataset"))</button>
         </form>
+        \(imports.isEmpty ? .empty : """
+        <h2>\(chrome.t("ย้อนการนำเข้า", "Undo an import"))</h2>
+        <div class="table-wrap"><table id="recent-imports"><thead><tr><th>\(chrome.t("นำเข้าเมื่อ", "Imported"))</th><th>\(chrome.t("โดย", "By"))</th><th>\(chrome.t("ผล", "Result"))</th><th></th></tr></thead><tbody>
+        \(imports.html { job in """
+          <tr><td>\(chrome.dateTime(job.createdAt))</td><td>\(job.actor)</td><td>\(job.importResult.map { chrome.t("ใหม่ \($0.imported) · ปรับปรุง \($0.updated)", "\($0.imported) new · \($0.updated) updated") } ?? "")</td>
+          <td><form method="post" action="\(url(ctx, .datasetRestore(.slug(d.slug))))" onsubmit="return confirm(this.dataset.confirm)" data-confirm="\(confirmRestore)">\(chrome.csrfField)<input type="hidden" name="at" value="\(DatasetService.instantText(job.createdAt))"><button type="submit" class="undo-import">\(chrome.t("คืนชุดข้อมูลไปก่อนการนำเข้านี้", "Put the dataset back as it was before this import"))</button></form></td></tr>
+          """ as HTML })
+        </tbody></table></div>
+        """ as HTML)
         """
         return htmlResponse(Layout.render(chrome, title: chrome.t("ถังขยะ", "Trash"), body))
     }
@@ -667,18 +680,28 @@ enum DatasetPages {
 
     static func restoreDataset(_ req: Request, _ ctx: TenantContext) async throws -> Response {
         let (service, _, d, _) = try await load(req, ctx, write: true)
-        struct Form: Content { var day: String; var time: String? }
+        // A day and a time to the second, or `at` (an import's start, from "undo this import":
+        // the dataset as it was just before it).
+        struct Form: Content { var day: String?; var time: String?; var at: String? }
         let form = try req.content.decode(Form.self)
-        let day: CalendarDay
-        do { day = try CalendarDay.parse(form.day) } catch { throw AppError.invalid(th: error.message.th, en: error.message.en) }
-        let parts = ThaiDigits.toASCII(form.time ?? "0:00").split(separator: ":").compactMap { Int($0) }
-        guard parts.count >= 1, (0..<24).contains(parts[0]), parts.count < 2 || (0..<60).contains(parts[1]) else {
-            throw AppError.invalid(th: "เวลาไม่ถูกต้อง (ชั่วโมง:นาที)", en: "Invalid time (hours:minutes).")
+        let moment: Date
+        if let at = form.at {
+            guard let start = DatasetsAPIController.parseInstant(at) else { throw AppError.malformed }
+            moment = start.addingTimeInterval(-0.001)
+        } else {
+            let day: CalendarDay
+            do { day = try CalendarDay.parse(form.day ?? "") } catch { throw AppError.invalid(th: error.message.th, en: error.message.en) }
+            let parts = ThaiDigits.toASCII(form.time ?? "0:00").split(separator: ":", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard (1...3).contains(parts.count), let hour = parts[0], (0..<24).contains(hour),
+                  parts.dropFirst().allSatisfy({ $0.map { (0..<60).contains($0) } ?? false }) else {
+                throw AppError.invalid(th: "เวลาไม่ถูกต้อง (ชั่วโมง:นาที:วินาที)", en: "Invalid time (hours:minutes:seconds).")
+            }
+            let seconds = hour * 3600 + (parts.count > 1 ? parts[1]! * 60 : 0) + (parts.count > 2 ? parts[2]! : 0)
+            moment = BangkokTime.startOfDay(day).addingTimeInterval(TimeInterval(seconds) + 0.999)   // the whole second
         }
-        let moment = BangkokTime.startOfDay(day).addingTimeInterval(TimeInterval(parts[0] * 3600 + (parts.count > 1 ? parts[1] * 60 : 0)))
         let changed = try await service.restoreDataset(d, at: moment)
-        try await req.audit("update", "dataset", id: d.slug, "restored dataset \(d.slug) to \(day.iso8601) \(form.time ?? ""): \(changed) changed")
-        return req.redirect(.tenant(ctx.tenant.slug, .dataset(.slug(d.slug))), notice: "saved")
+        try await req.audit("update", "dataset", id: d.slug, "restored dataset \(d.slug) to \(DatasetService.instantText(moment)): \(changed) changed")
+        return req.redirect(to: url(ctx, .dataset(.slug(d.slug))) + "?notice=restored&n=\(changed)", redirectType: .normal)
     }
 }
 

@@ -308,6 +308,13 @@ struct DatasetService: Sendable {
         try await db.create(v)
     }
 
+    /// An instant as ISO 8601 to the millisecond (UTC), as `?at=` and the restore form read it.
+    static func instantText(_ date: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.string(from: date)
+    }
+
     /// The tenant's villages and communities, to read village fields written by name or number.
     func villageNames() async throws -> VillageNames {
         VillageNames(try await scope.query(Village.self).all().map {

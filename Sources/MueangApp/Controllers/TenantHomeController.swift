@@ -64,11 +64,14 @@ enum TenantHomeController {
 /// Short confirmations after a redirect (`?notice=saved`), from a fixed list so nothing a
 /// visitor puts in the URL is echoed as a message.
 func notice(_ req: Request) -> LocalizedMessage? {
-    switch (try? req.query.get(String.self, at: "notice")) ?? "" {
+    let count = (try? req.query.get(Int.self, at: "n")) ?? 0
+    return switch (try? req.query.get(String.self, at: "notice")) ?? "" {
     case "saved": .init(th: "บันทึกแล้ว", en: "Saved.")
     case "deleted": .init(th: "ลบแล้ว", en: "Deleted.")
     case "created": .init(th: "สร้างแล้ว", en: "Created.")
     case "revoked": .init(th: "ยกเลิกโทเคนแล้ว", en: "Token revoked.")
+    case "restored": .init(th: "คืนค่าชุดข้อมูลแล้ว เปลี่ยน \(count) ระเบียน (ดูได้ในประวัติของแต่ละระเบียน)",
+                           en: "Dataset restored: \(count) record(s) changed (each record's history shows how).")
     case "purged": .init(th: "ลบถาวรแล้ว บันทึกไว้ในประวัติการใช้งาน", en: "Deleted for good; the audit log records it.")
     default: nil
     }
