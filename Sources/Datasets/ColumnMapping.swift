@@ -18,6 +18,7 @@ extension DatasetSchema {
         let fieldNames: [(key: String, names: [String])] = fields.map { field in
             var names = [ColumnNames.key(field.key)]
             if let l = field.label { names += [ColumnNames.key(l.th), ColumnNames.key(l.en)] }
+            names += field.formerKeys.map(ColumnNames.key)   // a file made before a rename
             return (field.key, names.filter { !$0.isEmpty })
         }
 

@@ -410,6 +410,10 @@ struct CityDatabaseAPITests {
             #expect(seen["total"] as? Int == 1)
             #expect(seen.description.contains("mine") && !seen.description.contains("theirs"))
             #expect(try Self.json(try await volunteer.get("/api/v1/t/nongki/datasets/hh/records"))["total"] as? Int == 0)
+            // The list of datasets counts only what the volunteer can open.
+            let list = try await Browser.signedIn(app, "nongki", .volunteer).get("/t/nongki/datasets")
+            let row = try #require(list.body.range(of: #"(?s)/t/nongki/datasets/fever".*?</tr>"#, options: .regularExpression).map { String(list.body[$0]) })
+            #expect(row.hasSuffix("<td>1</td></tr>"), "\(row)")
         }
     }
 }

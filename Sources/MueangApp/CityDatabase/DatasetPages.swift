@@ -49,10 +49,16 @@ enum DatasetPages {
         let user = try ctx.require(.readDatasets)
         let access = DatasetAccess(user: user)
         let chrome = req.chrome(ctx, notice: notice(req))
-        let datasets = try await DatasetService(scope: ctx.scope, actor: user.username).datasets().filter(access.canRead)
+        let service = DatasetService(scope: ctx.scope, actor: user.username)
+        let datasets = try await service.datasets().filter(access.canRead)
         let divisions = try await ctx.scope.query(Division.self).all()
         var counts: [UUID: Int] = [:]
-        for d in datasets { counts[d.id!] = try await ctx.scope.query(DatasetRecord.self).filter(\.$datasetID == d.id!).filter(\.$deletedAt == nil).count() }
+        for d in datasets {
+            // What this person can open: a volunteer counts only the records of their villages.
+            var q = DatasetService.RecordQuery()
+            q.villages = access.villageScope(try DatasetService.schema(of: d)).map { ($0.field?.key, $0.villages) }
+            counts[d.id!] = try await service.recordQuery(d, q).count()
+        }
         let rows = datasets.html { d in
             let division = divisions.first { $0.id == d.divisionID }
             return """
