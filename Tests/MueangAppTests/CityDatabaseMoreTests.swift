@@ -481,6 +481,31 @@ struct CityDatabaseMoreTests {
         }
     }
 
+    @Test("The record form offers a multiple choice as boxes to tick and a reference as the target's records by name", arguments: Engine.available)
+    func choiceAndReferenceInputs(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let api = try await Browser.withToken(app, "nongki", .admin)
+            _ = try await API.send(api, .POST, "/api/v1/t/nongki/datasets", json: #"{"slug": "shops", "title": {"th": "ร้าน", "en": "Shops"}, "fields": [{"key": "name", "type": "text"}]}"#)
+            let shop = try #require(try API.json(try await API.send(api, .POST, "/api/v1/t/nongki/datasets/shops/records", json: #"{"name": "ร้านป้าแดง"}"#))["id"] as? String)
+            _ = try await API.send(api, .POST, "/api/v1/t/nongki/datasets", json: #"{"slug": "visits", "title": {"th": "เยี่ยม", "en": "Visits"}, "fields": [{"key": "note", "type": "text"}, {"key": "needs", "type": "multi_choice", "choices": ["น้ำ", "ถนน", "ไฟฟ้า"]}, {"key": "shop", "type": "reference", "reference": "shops"}]}"#)
+            let page = try await Browser.signedIn(app, "nongki", .admin)
+            let form = try await page.get("/t/nongki/datasets/visits")
+            #expect(form.body.contains(#"name="mc[needs][1]" value="ถนน""#))
+            #expect(form.body.contains(#"<option value="\#(shop)">ร้านป้าแดง</option>"#), "\(form.body.count)")
+            let made = try await page.post("/t/nongki/datasets/visits/records", [("v[note]", "ครั้งแรก"), ("v[needs]", ""), ("mc[needs][2]", "ไฟฟ้า"), ("mc[needs][0]", "น้ำ"), ("v[shop]", shop)])
+            #expect(made.status == .seeOther, "\(made.body.suffix(300))")
+            let visit = try #require(((try API.json(try await api.get("/api/v1/t/nongki/datasets/visits/records"))["items"] as? [[String: Any]])?.first))
+            let values = visit["values"] as? [String: Any]
+            #expect(values?["needs"] as? [String] == ["น้ำ", "ไฟฟ้า"])
+            #expect((values?["shop"] as? String)?.lowercased() == shop.lowercased())
+            // Nothing ticked clears the field.
+            let id = try #require(visit["id"] as? String).lowercased()
+            #expect(try await page.post("/t/nongki/datasets/visits/records/\(id)", [("v[note]", "ครั้งแรก"), ("v[needs]", ""), ("v[shop]", shop)]).status == .seeOther)
+            let after = try API.json(try await api.get("/api/v1/t/nongki/datasets/visits/records/\(id)"))["values"] as? [String: Any]
+            #expect(after?["needs"] == nil || (after?["needs"] as? [String])?.isEmpty == true)
+        }
+    }
+
     @Test("A version saved before a rename and a type change is restored under the field's present key and type", arguments: Engine.available)
     func restoreAcrossRename(engine: Engine) async throws {
         try await TestApp.with(engine) { app in

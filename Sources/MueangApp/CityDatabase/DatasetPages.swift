@@ -365,7 +365,7 @@ enum DatasetPages {
           \(page.total > q.limit ? "<span class=\"muted\">\(chrome.t("หน้า", "Page")) \(q.offset / q.limit + 1) / \((page.total + q.limit - 1) / q.limit)</span>" as HTML : .empty)
           \(q.offset + q.limit < page.total ? "<a id=\"next-page\" href=\"\(base)?offset=\(q.offset + q.limit)&amp;q=\(enc(search))\(filterQuery)\(sortQuery)\">\(chrome.t("ถัดไป", "Next")) →</a>" as HTML : .empty)
         </p>
-        \(canWrite ? recordForm(chrome, schema: schema, action: url(ctx, .datasetRecords(.slug(d.slug))), values: formErrors.isEmpty && formValues.isEmpty ? defaults(schema) : formValues, errors: formErrors, villages: villages, title: chrome.t("เพิ่มระเบียน", "Add a record")) : .empty)
+        \(canWrite ? recordForm(chrome, schema: schema, action: url(ctx, .datasetRecords(.slug(d.slug))), values: formErrors.isEmpty && formValues.isEmpty ? defaults(schema) : formValues, errors: formErrors, villages: villages, references: try await referenceChoices(ctx, schema), title: chrome.t("เพิ่มระเบียน", "Add a record")) : .empty)
         """
         return htmlResponse(Layout.render(chrome, title: title(d, chrome), body), status: formErrors.isEmpty ? .ok : .unprocessableEntity)
     }
@@ -420,8 +420,27 @@ enum DatasetPages {
         }
     }
 
+    /// For each reference field, the records of its target dataset a form offers (up to 500, by
+    /// their first text field); a larger target keeps the plain id input.
+    static func referenceChoices(_ ctx: TenantContext, _ schema: DatasetSchema) async throws -> [String: [(id: String, label: String)]] {
+        var out: [String: [(id: String, label: String)]] = [:]
+        for f in schema.activeFields where f.type == .reference {
+            guard let slug = f.reference, let target = try await ctx.scope.query(Dataset.self).filter(\.$slug == slug).first() else { continue }
+            let targetSchema = try DatasetService.schema(of: target)
+            let shown = targetSchema.activeFields.first { $0.type == .text } ?? targetSchema.activeFields.first
+            let records = try await ctx.scope.query(DatasetRecord.self).filter(\.$datasetID == (try target.requireID())).filter(\.$deletedAt == nil)
+                .sort(\.$createdAt).limit(501).all()
+            guard records.count <= 500 else { continue }
+            out[f.key] = try records.map { r in
+                let values = try DatasetService.values(r, targetSchema)
+                return (r.id!.uuidString, shown.flatMap { values[$0.key]?.text } ?? r.id!.uuidString)
+            }
+        }
+        return out
+    }
+
     static func recordForm(_ c: PageChrome, schema: DatasetSchema, action: String, values: [String: String], errors: [FieldError],
-                           villages: [Village], title: String) -> HTML {
+                           villages: [Village], references: [String: [(id: String, label: String)]] = [:], title: String) -> HTML {
         let inputs = schema.activeFields.html { f in
             let name = "v[\(f.key)]"
             let value = values[f.key] ?? ""
@@ -433,6 +452,13 @@ enum DatasetPages {
                 control = "<select name=\"\(name)\"><option value=\"\"></option><option value=\"ใช่\"\(value == "ใช่" || value == "true" ? HTML(raw: " selected") : .empty)>\(c.t("ใช่", "Yes"))</option><option value=\"ไม่ใช่\"\(value == "ไม่ใช่" || value == "false" ? HTML(raw: " selected") : .empty)>\(c.t("ไม่ใช่", "No"))</option></select>"
             case .choice:
                 control = "<select name=\"\(name)\"><option value=\"\"></option>\(f.choices.html { ch in "<option\(ch == value ? HTML(raw: " selected") : .empty)>\(ch)</option>" })</select>"
+            case .multiChoice:
+                // One box per choice; the empty v[key] clears the field when none is ticked.
+                let chosen = Set(value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+                control = "<input type=\"hidden\" name=\"\(name)\" value=\"\"><span class=\"choices\">\(f.choices.enumerated().html { i, ch in "<label class=\"check\"><input type=\"checkbox\" name=\"mc[\(f.key)][\(i)]\" value=\"\(ch)\"\(chosen.contains(ch) ? HTML(raw: " checked") : .empty)> \(ch)</label>" })</span>"
+            case .reference where references[f.key] != nil:
+                let options = references[f.key] ?? []
+                control = "<select name=\"\(name)\"><option value=\"\"></option>\(options.html { o in "<option value=\"\(o.id)\"\(o.id.lowercased() == value.lowercased() ? HTML(raw: " selected") : .empty)>\(o.label)</option>" })</select>"
             case .village:
                 control = "<select name=\"\(name)\"><option value=\"\"></option>\(villages.html { v in "<option value=\"\(v.id!.uuidString)\"\(v.id!.uuidString.lowercased() == value.lowercased() ? HTML(raw: " selected") : .empty)>\(VillagesController.label(v, c))</option>" })</select>"
             case .date: control = "<input name=\"\(name)\" value=\"\(value)\" placeholder=\"15/03/2569\" inputmode=\"numeric\">"
@@ -461,7 +487,7 @@ enum DatasetPages {
         """
     }
 
-    struct RecordForm: Content { var v: [String: String]?; var upload: [String: File]? }
+    struct RecordForm: Content { var v: [String: String]?; var mc: [String: [String: String]]?; var upload: [String: File]? }
 
     /// The form's texts, with uploaded photos and files stored and referenced as `file:<id>`; a
     /// file refused (too large, not a photo or PDF) is an error on its field, so the form comes
@@ -469,6 +495,9 @@ enum DatasetPages {
     static func formTexts(_ req: Request, _ ctx: TenantContext, _ d: Dataset, _ schema: DatasetSchema) async throws -> (texts: [String: String], errors: [FieldError]) {
         let form = try req.content.decode(RecordForm.self)
         var texts = form.v ?? [:]
+        for (key, ticked) in form.mc ?? [:] {   // ticked boxes, in the order of the choices
+            texts[key] = ticked.sorted { (Int($0.key) ?? 0) < (Int($1.key) ?? 0) }.map(\.value).joined(separator: ", ")
+        }
         var errors: [FieldError] = []
         for (key, upload) in form.upload ?? [:] where upload.data.readableBytes > 0 {
             guard let field = schema.field(key), field.type == .file else { continue }
@@ -574,7 +603,7 @@ enum DatasetPages {
         <h1>\(chrome.t("ระเบียน", "Record")) <span class="muted">v\(r.version)</span></h1>
         <div class="table-wrap"><table id="record-values">\(table)</table></div>
         \(map)
-        \(canWrite ? recordForm(chrome, schema: schema, action: url(ctx, .record(.slug(d.slug), .id(rid))), values: form, errors: formErrors, villages: villages, title: chrome.t("แก้ไข", "Edit")) : .empty)
+        \(canWrite ? recordForm(chrome, schema: schema, action: url(ctx, .record(.slug(d.slug), .id(rid))), values: form, errors: formErrors, villages: villages, references: try await referenceChoices(ctx, schema), title: chrome.t("แก้ไข", "Edit")) : .empty)
         <h2>\(chrome.t("ประวัติการแก้ไข", "History"))</h2>
         <div class="table-wrap"><table id="history"><thead><tr><th>#</th><th>\(chrome.t("เวลา", "When"))</th><th>\(chrome.t("โดย", "Who"))</th><th>\(chrome.t("การกระทำ", "Action"))</th><th>\(chrome.t("สิ่งที่เปลี่ยน", "Changes"))</th><th></th></tr></thead>
         <tbody>\(historyRows)</tbody></table></div>
