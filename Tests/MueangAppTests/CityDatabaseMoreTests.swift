@@ -506,6 +506,32 @@ struct CityDatabaseMoreTests {
         }
     }
 
+    @Test("A dataset's title, description and division can be changed after it is made; staff only within their divisions", arguments: Engine.available)
+    func changeDetails(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let tenant = try await PlatformService(db: app.db, passwordCost: 4).tenant(slug: "nongki")
+            let tid = try tenant.requireID()
+            let divisions = try await Division.query(on: app.db).filter(\.$tenantID == tid).all()
+            // Staff may not hand their dataset to a division that is not theirs.
+            let staffUser = try #require(try await User.query(on: app.db).filter(\.$tenantID == tid).filter(\.$username == "staff").first())
+            let staffDivisions = try await UserDivision.query(on: app.db).filter(\.$userID == staffUser.requireID()).all().map(\.divisionID)
+            let notTheirs = try #require(divisions.first { !staffDivisions.contains($0.id!) })
+            let own = try #require(try await Dataset.query(on: app.db).filter(\.$tenantID == tid).all().first { staffDivisions.contains($0.divisionID ?? UUID()) })
+            let staff = try await Browser.signedIn(app, "nongki", .staff)
+            #expect(try await staff.post("/t/nongki/datasets/\(own.slug)/details", [("titleTH", "x"), ("division", notTheirs.slug)]).status == .forbidden)
+            #expect(try await Dataset.find(own.id, on: app.db)?.titleTH == own.titleTH)
+
+            // The admin changes all of it.
+            let admin = try await Browser.signedIn(app, "nongki", .admin)
+            #expect(try await admin.get("/t/nongki/datasets/\(own.slug)/fields").body.contains(#"id="details-form""#))
+            let saved = try await admin.post("/t/nongki/datasets/\(own.slug)/details", [("titleTH", "ทะเบียนใหม่ 2569"), ("titleEN", "New register 2026"), ("description", "สำรวจใหม่"), ("division", notTheirs.slug)])
+            #expect(saved.status == .seeOther)
+            let d = try #require(try await Dataset.find(own.id, on: app.db))
+            #expect(d.titleTH == "ทะเบียนใหม่ 2569" && d.titleEN == "New register 2026" && d.descriptionText == "สำรวจใหม่" && d.divisionID == notTheirs.id)
+            #expect(try await admin.post("/t/nongki/datasets/\(own.slug)/details", [("titleTH", "  "), ("division", notTheirs.slug)]).status == .unprocessableEntity)
+        }
+    }
+
     @Test("A version saved before a rename and a type change is restored under the field's present key and type", arguments: Engine.available)
     func restoreAcrossRename(engine: Engine) async throws {
         try await TestApp.with(engine) { app in

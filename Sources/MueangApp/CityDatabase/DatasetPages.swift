@@ -31,6 +31,7 @@ enum DatasetPages {
         site.page(.GET, .datasetFields(.pattern), .requires(.designDatasets)) { req, ctx in try await fieldsPage(req, ctx) }
         site.page(.GET, .file(.pattern), .requires(.readDatasets), file)
         site.page(.POST, .datasetFields(.pattern), .requires(.designDatasets), changeFields)
+        site.page(.POST, .datasetDetails(.pattern), .requires(.designDatasets), changeDetails)
     }
 
     typealias Loaded = (service: DatasetService, access: DatasetAccess, dataset: Dataset, schema: DatasetSchema)
@@ -713,6 +714,30 @@ enum DatasetPages {
         return req.redirect(.tenant(ctx.tenant.slug, .datasetTrash(.slug(d.slug))), notice: "purged")
     }
 
+    /// The title, description and owning division of a dataset, after it was made. Staff keep
+    /// it within their own divisions, as when they design one.
+    static func changeDetails(_ req: Request, _ ctx: TenantContext) async throws -> Response {
+        let (_, access, d, _) = try await load(req, ctx, write: true)
+        struct Form: Content { var titleTH: String; var titleEN: String?; var description: String?; var division: String? }
+        let form = try req.content.decode(Form.self)
+        let titleTH = form.titleTH.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !titleTH.isEmpty else { throw AppError.invalid(th: "ต้องมีชื่อชุดข้อมูลภาษาไทย", en: "The Thai title is required.") }
+        var divisionID: UUID?
+        if let slug = form.division, !slug.isEmpty {
+            guard let division = try await ctx.scope.query(Division.self).filter(\.$slug == slug).first() else {
+                throw AppError.invalid(th: "ไม่พบกอง \(slug)", en: "No division \(slug).")
+            }
+            divisionID = division.id
+        }
+        guard access.canCreate(divisionID: divisionID) else { throw AppError.forbidden }
+        let englishTitle = (form.titleEN ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        d.titleTH = titleTH; d.titleEN = englishTitle.isEmpty ? titleTH : englishTitle
+        d.descriptionText = form.description ?? ""; d.divisionID = divisionID; d.updatedAt = Date()
+        try await d.update(on: ctx.scope.db)   // d was found through the tenant scope
+        try await req.audit("update", "dataset", id: d.slug, "changed the details of dataset \(d.slug)")
+        return req.redirect(.tenant(ctx.tenant.slug, .datasetFields(.slug(d.slug))), notice: "saved")
+    }
+
     static func restoreDataset(_ req: Request, _ ctx: TenantContext) async throws -> Response {
         let (service, _, d, _) = try await load(req, ctx, write: true)
         // A day and a time to the second, or `at` (an import's start, from "undo this import":
@@ -755,12 +780,26 @@ extension DatasetPages {
         let rows = (0..<count).html { i in
             fieldRow(i, i < shown.count ? shown[i] : nil, chrome, archivable: true, targets: targets, excluding: d.slug, errors: problems.byRow[i] ?? [])
         }
+        let divisions = try await ctx.scope.query(Division.self).sort(\.$sortOrder).all()
+            .filter { access.user.role != .staff || access.user.divisionIDs.contains($0.id!) }
+        let details: HTML = """
+        <form method="post" action="\(url(ctx, .datasetDetails(.slug(d.slug))))" class="stack card" id="details-form">
+          <h2>\(chrome.t("รายละเอียดชุดข้อมูล", "Dataset details"))</h2>
+          \(chrome.csrfField)
+          <label>\(chrome.t("ชื่อชุดข้อมูล (ไทย)", "Title (Thai)"))<input name="titleTH" value="\(d.titleTH)" required></label>
+          <label>\(chrome.t("ชื่อชุดข้อมูล (อังกฤษ)", "Title (English)"))<input name="titleEN" value="\(d.titleEN)"></label>
+          <label>\(chrome.t("คำอธิบาย", "Description"))<textarea name="description" rows="2">\(d.descriptionText)</textarea></label>
+          <label>\(chrome.t("กองเจ้าของ", "Owning division"))<select name="division">\(access.user.role == .staff ? .empty : "<option value=\"\">–</option>" as HTML)\(divisions.html { "<option value=\"\($0.slug)\"\($0.id == d.divisionID ? HTML(raw: " selected") : .empty)>\(chrome.t($0.nameTH, $0.nameEN))</option>" })</select></label>
+          <button type="submit" id="save-details">\(chrome.t("บันทึกรายละเอียด", "Save the details"))</button>
+        </form>
+        """
         let blocked = blockers.html { b in
             "<tr><td><a href=\"\(url(ctx, .record(.slug(d.slug), .id(b.record))))\">\(String(b.record.uuidString.prefix(8)))</a></td><td>\(b.error.field)</td><td>\(chrome.t(b.error.message))</td></tr>"
         }
         let body: HTML = """
         <p><a href="\(url(ctx, .dataset(.slug(d.slug))))">← \(title(d, chrome))</a></p>
         <h1>\(chrome.t("โครงสร้างชุดข้อมูล", "Dataset fields")): \(title(d, chrome))</h1>
+        \(details)
         <p class="muted">\(chrome.t("เปลี่ยนรหัสช่องได้โดยข้อมูลยังอยู่ ช่องที่เก็บถาวรจะซ่อนแต่ค่าไม่หาย เลือกออกเพื่อนำกลับมา", "Renaming a key keeps its values; an archived field is hidden with its values kept; untick to bring it back."))</p>
         \(problemList(problems.all, chrome))
         \(blockers.isEmpty ? .empty : "<div class=\"table-wrap\"><table id=\"blockers\"><thead><tr><th>\(chrome.t("ระเบียน", "Record"))</th><th>\(chrome.t("ช่อง", "Field"))</th><th>\(chrome.t("เหตุผล", "Reason"))</th></tr></thead><tbody>\(blocked)</tbody></table></div>" as HTML)

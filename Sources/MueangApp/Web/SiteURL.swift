@@ -50,7 +50,7 @@ public enum SiteURL: Sendable, Equatable {
         case tokens, tokenRevoke(RouteID)
         case datasets, newDataset, dataset(RouteSlug), datasetRecords(RouteSlug)
         case record(RouteSlug, RouteID), recordDelete(RouteSlug, RouteID), recordRestore(RouteSlug, RouteID)
-        case datasetTrash(RouteSlug), trashRestore(RouteSlug, RouteID), trashPurge(RouteSlug, RouteID)
+        case datasetTrash(RouteSlug), trashRestore(RouteSlug, RouteID), trashPurge(RouteSlug, RouteID), datasetDetails(RouteSlug)
         case datasetImport(RouteSlug), importPreview(RouteSlug), job(RouteID), jobRejects(RouteID)
         case datasetRestore(RouteSlug), datasetExport(RouteSlug)
         case recovery, recoveryUpload, recoveryMatch, recoveryWrite
@@ -86,6 +86,7 @@ public enum SiteURL: Sendable, Equatable {
             case .datasetTrash(let d): ["datasets", d.segment, "trash"]
             case .trashRestore(let d, let id): ["datasets", d.segment, "trash", id.segment, "restore"]
             case .trashPurge(let d, let id): ["datasets", d.segment, "trash", id.segment, "purge"]
+            case .datasetDetails(let d): ["datasets", d.segment, "details"]
             case .datasetImport(let d): ["datasets", d.segment, "import"]
             case .importPreview(let d): ["datasets", d.segment, "import", "preview"]
             case .job(let id): ["jobs", id.segment]
