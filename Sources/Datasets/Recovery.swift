@@ -3,7 +3,7 @@ import ThaiConventions
 
 // Recovery workbench (กู้คืนข้อมูล): rebuild one register from several partial or old copies.
 // The app reads each uploaded file (Tabular), maps its columns to field keys
-// (`DatasetSchema.suggestColumnMapping`), and hands the rows here; this module matches rows
+// (`RecoveryMapping`, one field per meaning across all copies), and hands the rows here; this module matches rows
 // across copies, lays out for each recovered record what each copy says, suggests a value, takes
 // the user's choices, and gives the final values with the source of every value.
 
@@ -91,20 +91,40 @@ public enum RecoveryOrigin: Sendable, Hashable, Codable, CustomStringConvertible
     /// Typed by the user in the workbench.
     case manual
 
-    public var description: String {
+    /// Thai, as written into the recovered register: `ทะเบียน 2566 แถว 3`, `กรอกเอง`.
+    public var description: String { message.th }
+
+    /// `ทะเบียน 2566 แถว 3` / `ทะเบียน 2566 row 3`; `กรอกเอง` / `typed by hand`.
+    public var message: LocalizedMessage {
         switch self {
-        case let .row(source, row): "\(source) row \(row)"
-        case .manual: "manual"
+        case let .row(source, row): LocalizedMessage(th: "\(source) แถว \(row)", en: "\(source) row \(row)")
+        case .manual: LocalizedMessage(th: "กรอกเอง", en: "typed by hand")
         }
+    }
+
+    /// The copy's name, nil for a typed value.
+    public var source: String? {
+        if case .row(let s, _) = self { s } else { nil }
     }
 }
 
 /// One copy's value for one field of a recovered record.
 public struct RecoveryCandidate: Sendable, Hashable, Codable {
+    /// The text as the copy gives it (trimmed).
     public var value: String
+    /// The text that would be written: `RecoveryWorkbench.normalized(_:as:)` of `value`
+    /// (spacing collapsed, Thai digits in texts made Arabic, typed values in their canonical form).
+    public var normalized: String
     public var origin: RecoveryOrigin
     /// The copy's date (nil for a manual value).
     public var date: CalendarDay?
+
+    public init(value: String, normalized: String? = nil, origin: RecoveryOrigin, date: CalendarDay?) {
+        self.value = value
+        self.normalized = normalized ?? value
+        self.origin = origin
+        self.date = date
+    }
 }
 
 /// One field of a recovered record: what each copy says and what will be written.
@@ -115,20 +135,22 @@ public struct RecoveredField: Sendable, Hashable, Codable {
     /// Whether the copies give different values (compared after parsing with the field's type
     /// when a schema is given, else after `SearchText.normalize`; names ignoring titles).
     public var disagree: Bool
+    /// Whether the copies write it differently even where they mean the same: `นาง` and
+    /// `นางสาว` before the same name, `หมู่ 3` and `3` (compared as they would be written, so
+    /// spacing and Thai digits are not a difference). Implied by `disagree`.
+    public var differs: Bool
     /// The default: the most recent copy's non-empty value.
     public var suggested: RecoveryCandidate?
     /// The user's choice, if any (nil: take the suggestion).
-    public var choice: RecoveryChoice?
-
+    public internal(set) var choice: RecoveryChoice?
     /// What will be written: the chosen copy's value, the typed value, nothing (`.empty`), or
     /// without a choice the suggestion.
-    public var final: RecoveryCandidate? {
-        switch choice {
-        case nil: suggested
-        case .source(let name)?: candidates.first { if case .row(let s, _) = $0.origin { s == name } else { false } }
-        case .value(let text)?: RecoveryCandidate(value: text, origin: .manual, date: nil)
-        case .empty?: nil
-        }
+    public internal(set) var final: RecoveryCandidate?
+
+    /// The value the copy named `source` gives, nil when its row leaves the field empty or the
+    /// record has no row of that copy.
+    public func candidate(from source: String) -> RecoveryCandidate? {
+        candidates.first { $0.origin.source == source }
     }
 }
 
@@ -148,9 +170,18 @@ public struct RecoveredRecord: Sendable, Hashable, Codable, Identifiable {
     /// Whether any field's copies disagree.
     public var hasConflicts: Bool { fields.contains(where: \.disagree) }
 
-    /// The values to write, as texts (read them with the schema's text parser).
+    /// Whether any field's copies write it differently (see `RecoveredField.differs`).
+    public var hasDifferences: Bool { fields.contains(where: \.differs) }
+
+    /// The row of the copy named `source` that the record was built from, if any.
+    public func row(from source: String) -> Int? {
+        for case let .row(s, r) in rows where s == source { return r }
+        return nil
+    }
+
+    /// The values to write, as normalised texts (read them with the schema's text parser).
     public var values: [String: String] {
-        fields.reduce(into: [:]) { acc, f in if let v = f.final { acc[f.key] = v.value } }
+        fields.reduce(into: [:]) { acc, f in if let v = f.final { acc[f.key] = v.normalized } }
     }
 
     /// The source of every value in `values`.
@@ -296,15 +327,19 @@ public struct RecoveryWorkbench: Sendable, Hashable {
             return da != db ? da > db : a.source < b.source
         }
         let fields = ordered.map { key -> RecoveredField in
+            let definition = schema?.field(key)
             let candidates = byRecency.compactMap { m -> RecoveryCandidate? in
                 let text = FieldParsing.trim(m.row.values[key] ?? "")
                 guard !text.isEmpty else { return nil }
-                return RecoveryCandidate(value: text, origin: .row(source: sources[m.source].name, row: m.row.number),
+                return RecoveryCandidate(value: text, normalized: Self.normalized(text, as: definition),
+                                         origin: .row(source: sources[m.source].name, row: m.row.number),
                                          date: sources[m.source].date)
             }
             let distinct = Set(candidates.map { comparisonKey($0.value, field: key) })
+            let written = Set(candidates.map(\.normalized))
             return RecoveredField(key: key, candidates: candidates, disagree: distinct.count > 1,
-                                  suggested: candidates.first, choice: nil)
+                                  differs: distinct.count > 1 || written.count > 1,
+                                  suggested: candidates.first, choice: nil, final: candidates.first)
         }
         return RecoveredRecord(
             id: id,
@@ -336,12 +371,21 @@ public struct RecoveryWorkbench: Sendable, Hashable {
         guard let f = records[id].fields.firstIndex(where: { $0.key == key }) else {
             throw .noSuchField(record: id, field: key)
         }
-        if case .source(let name) = choice, !records[id].fields[f].candidates.contains(where: {
-            if case .row(let s, _) = $0.origin { s == name } else { false }
-        }) {
-            throw .sourceHasNoValue(record: id, field: key, source: name)
+        let field = records[id].fields[f]
+        let final: RecoveryCandidate?
+        switch choice {
+        case .source(let name):
+            guard let c = field.candidate(from: name) else { throw .sourceHasNoValue(record: id, field: key, source: name) }
+            final = c
+        case .value(let text):
+            let trimmed = FieldParsing.trim(text)
+            final = trimmed.isEmpty ? nil : RecoveryCandidate(value: trimmed, normalized: Self.normalized(trimmed, as: schema?.field(key)),
+                                                              origin: .manual, date: nil)
+        case .empty:
+            final = nil
         }
         records[id].fields[f].choice = choice
+        records[id].fields[f].final = final
     }
 
     /// Applies many choices: record id → field key → choice. Stops at the first invalid one.
@@ -351,6 +395,85 @@ public struct RecoveryWorkbench: Sendable, Hashable {
                 try choose(record: id, field: key, choice)
             }
         }
+    }
+
+    /// The text to write for `text` in `field`, following the platform's type rules: a typed
+    /// field's value in its canonical form (`๐๘๑-๒๓๔-๕๖๗๘` → `0812345678`, `๕` → `5`,
+    /// `15/03/2566` → `2023-03-15`, IDs as 13 digits); a short text with invisible characters
+    /// removed, runs of spaces made one and Thai digits made Arabic (`หมู่  ๓` → `หมู่ 3`), as
+    /// typed fields store them; a long text only trimmed, its lines' spacing collapsed. A value
+    /// the type cannot read is kept as it is (trimmed), for the caller to report.
+    public static func normalized(_ text: String, as field: FieldDefinition?) -> String {
+        let trimmed = FieldParsing.trim(text)
+        switch field?.type {
+        case nil, .text?:
+            return collapseSpaces(ThaiDigits.toASCII(trimmed))
+        case .longText?:
+            return trimmed.split(separator: "\n", omittingEmptySubsequences: false)
+                .map { collapseSpaces(String($0)) }.joined(separator: "\n")
+        case .some:
+            guard let field, let value = try? field.parse(text: trimmed), !value.isNull else { return trimmed }
+            return value.text
+        }
+    }
+
+    /// Invisible characters removed, each run of spaces (and tabs, no-break spaces) made one
+    /// space, trimmed.
+    static func collapseSpaces(_ text: String) -> String {
+        let visible = String(String.UnicodeScalarView(text.unicodeScalars.filter {
+            !["\u{200B}", "\u{200C}", "\u{200D}", "\u{2060}", "\u{FEFF}", "\u{00AD}"].contains($0)
+        }))
+        return visible.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    /// Every record as it will be written, with the schema given at init (without one, an empty
+    /// list): the typed values; a final value the field cannot take (a phone of 7 digits, a
+    /// national ID whose check digit is wrong) is set aside, not written in the field, and named
+    /// in the record's source note with its source and why, so nothing is lost; what still
+    /// stops the record (a required field left empty) is in `errors`.
+    public func outputs() -> [RecoveryOutput] {
+        guard let schema else { return [] }
+        let known = Set(schema.activeFields.map(\.key))
+        return records.map { r in
+            var texts = r.values.filter { known.contains($0.key) }
+            var origins = r.origins.filter { known.contains($0.key) }
+            var setAside: [RecoveryOutput.SetAside] = []
+            var validation = schema.validate(.text(texts))
+            let bad = Set(validation.errors.map(\.field)).filter { texts[$0] != nil }
+            if !bad.isEmpty {
+                for f in r.fields where bad.contains(f.key) {
+                    guard let final = f.final, let error = validation.errors.first(where: { $0.field == f.key }) else { continue }
+                    setAside.append(.init(field: f.key, text: final.value, origin: final.origin, reason: error.message))
+                    texts[f.key] = nil
+                    origins[f.key] = nil
+                }
+                validation = schema.validate(.text(texts))
+            }
+            return RecoveryOutput(record: r.id, values: validation.values, origins: origins, setAside: setAside,
+                                  errors: validation.errors, note: note(origins: origins, setAside: setAside))
+        }
+    }
+
+    /// The source note of a record, Thai first: each copy's row with the fields it gave, in the
+    /// order the copies were given, then the values set aside:
+    /// `ทะเบียน 2566 แถว 3: เลขประจำตัวประชาชน, ชื่อ-สกุล; ทะเบียน 2565 แถว 2: โทรศัพท์;
+    /// ค่าที่ใช้ไม่ได้: โทรศัพท์ “12345” (ทะเบียน 2564 แถว 4)`.
+    func note(origins: [String: RecoveryOrigin], setAside: [RecoveryOutput.SetAside]) -> String {
+        func label(_ key: String) -> String { schema?.field(key)?.displayLabel.th ?? key }
+        let order = (schema?.fields.map(\.key) ?? []) + origins.keys.sorted()
+        var groups: [(origin: RecoveryOrigin, fields: [String])] = []
+        for key in order where origins[key] != nil && !groups.contains(where: { $0.fields.contains(key) }) {
+            let origin = origins[key]!
+            if let i = groups.firstIndex(where: { $0.origin == origin }) { groups[i].fields.append(key) }
+            else { groups.append((origin, [key])) }
+        }
+        let rank: (RecoveryOrigin) -> Int = { o in sources.firstIndex { $0.name == o.source } ?? sources.count }
+        groups = groups.enumerated().sorted { (rank($0.element.origin), $0.offset) < (rank($1.element.origin), $1.offset) }.map(\.element)
+        var parts = groups.map { "\($0.origin.message.th): \($0.fields.map(label).joined(separator: ", "))" }
+        if !setAside.isEmpty {
+            parts.append("ค่าที่ใช้ไม่ได้: " + setAside.map { "\(label($0.field)) “\($0.text)” (\($0.origin.message.th))" }.joined(separator: ", "))
+        }
+        return parts.joined(separator: "; ")
     }
 
     /// Every record's final values read with the schema (`DatasetSchema.validate(.text(...))`,
@@ -364,4 +487,26 @@ public struct RecoveryWorkbench: Sendable, Hashable {
             return (r.id, schema.validate(.text(texts)), r.origins.filter { known.contains($0.key) })
         }
     }
+}
+
+/// One recovered record as it will be written (`RecoveryWorkbench.outputs()`).
+public struct RecoveryOutput: Sendable, Hashable {
+    /// A final value its field cannot take: left out of the field, kept in the note.
+    public struct SetAside: Sendable, Hashable, Codable {
+        public var field: String
+        public var text: String
+        public var origin: RecoveryOrigin
+        public var reason: LocalizedMessage
+    }
+
+    public var record: Int
+    /// The typed values, defaults applied.
+    public var values: RecordValues
+    /// The source of every value in `values`.
+    public var origins: [String: RecoveryOrigin]
+    public var setAside: [SetAside]
+    /// What stops the record from being written (a required field left empty); empty if none.
+    public var errors: [FieldError]
+    /// The source note, Thai first (see `RecoveryWorkbench.note`).
+    public var note: String
 }

@@ -5,6 +5,8 @@ import Fluent
 import SQLKit
 @testable import MueangApp
 import Datasets
+import Tabular
+import ThaiConventions
 
 @Suite("City database: aggregates, purge, schema changes, recovery")
 struct CityDatabaseMoreTests {
@@ -605,6 +607,249 @@ struct CityDatabaseMoreTests {
             let bunruean = (written["items"] as? [[String: Any]])?.compactMap { $0["values"] as? [String: Any] }.first { ($0["name"] as? String)?.contains("บุญเรือน") == true }
             #expect(bunruean?["phone"] as? String == "0891112222")
             #expect(bunruean?["citizen_id"] as? String == "3100600123450")
+        }
+    }
+
+    // MARK: Recovery: suggested mapping, normalised values, errors, the pages
+
+    /// The three copies of the browser audit: Thai headers, other Thai headers with Thai digits,
+    /// English headers with a phone.
+    static let recoveryCopies = [
+        "เลขบัตร,ชื่อ-สกุล,บ้านเลขที่,หมู่\n1103702021334,นายสมหมาย ใจงาม,12/3,3\n3100600123450,นางบุญเรือน ศรีสุข,45,หมู่ 3\n",
+        "เลขประจำตัวประชาชน,ชื่อ,เลขที่บ้าน\n๑๑๐๓๗๐๒๐๒๑๓๓๔,นาย สมหมาย  ใจงาม,๑๒/๓\n๓๑๐๐๖๐๐๑๒๓๔๕๐,นางสาวบุญเรือน ศรีสุข,๔๕\n",
+        "national_id,name,house_no,moo,phone\n1-1037-02021-33-4,สมหมาย  ใจงาม,๑๒/๓,๓,081-234-5678\n,แก้ว ใหม่,9,3,123\n",
+    ]
+
+    static func records(_ api: Browser, _ tenant: String, _ slug: String) async throws -> [[String: Any]] {
+        let page = try API.json(try await api.get("/api/v1/t/\(tenant)/datasets/\(slug)/records?limit=50"))
+        return (page["items"] as? [[String: Any]] ?? []).compactMap { $0["values"] as? [String: Any] }
+    }
+
+    @Test("The recovery API maps differently named columns itself and writes normalised values with Thai source notes", arguments: Engine.available)
+    func recoverySuggestsTheMapping(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let api = try await Browser.withToken(app, "lahansai", .admin)
+            func json(_ s: String) -> String { String(decoding: try! JSONEncoder().encode(s), as: UTF8.self) }
+            let c = Self.recoveryCopies
+            let body = """
+            {"sources": [{"name": "ทะเบียน 2564", "date": "31/12/2564", "csv": \(json(c[0]))},
+                         {"name": "ทะเบียน 2565", "date": "31/12/2565", "csv": \(json(c[1]))},
+                         {"name": "ทะเบียน 2566", "date": "31/12/2566", "csv": \(json(c[2]))}],
+             "write": {"slug": "recovered-auto", "title": {"th": "ทะเบียนกู้คืน", "en": "Recovered"}, "division": "welfare"}}
+            """
+            let response = try await API.send(api, .POST, "/api/v1/t/lahansai/recovery", json: body)
+            #expect(response.status == .ok, "\(response.body)")
+            let out = try API.json(response)
+            #expect((out["fields"] as? [[String: Any]])?.compactMap { $0["key"] as? String } == ["national_id", "name", "house_no", "village", "phone"])
+            #expect((out["fields"] as? [[String: Any]])?.compactMap { $0["type"] as? String } == ["thai_id", "text", "text", "text", "phone"])
+            #expect((out["keys"] as? [[String: Any]])?.compactMap { $0["type"] as? String } == ["national_id", "name"])
+            let records = try #require(out["records"] as? [[String: Any]])
+            #expect(records.map { ($0["rows"] as? [Any])?.count ?? 0 } == [3, 2, 1])   // สมหมาย, บุญเรือน, แก้ว (kept)
+            #expect(out["conflicts"] as? Int == 0)
+            #expect(out["differences"] as? Int == 2)       // นาย/no title; นาง/นางสาว, หมู่ 3/3
+            #expect(out["set_aside"] as? Int == 1)         // แก้ว's phone "123"
+            let written = try await Self.records(api, "lahansai", "recovered-auto")
+            #expect(written.count == 3)
+            let somchai = try #require(written.first { $0["national_id"] as? String == "1103702021334" })
+            #expect(somchai["name"] as? String == "สมหมาย ใจงาม")       // the newest, its double space gone
+            #expect(somchai["house_no"] as? String == "12/3")           // ๑๒/๓
+            #expect(somchai["village"] as? String == "3")               // ๓
+            #expect(somchai["phone"] as? String == "0812345678")
+            #expect(somchai["recovered_from"] as? String == "ทะเบียน 2566 แถว 2: เลขประจำตัวประชาชน, ชื่อ-สกุล, บ้านเลขที่, หมู่ที่, โทรศัพท์")
+            let bunruean = try #require(written.first { $0["national_id"] as? String == "3100600123450" })
+            #expect(bunruean["name"] as? String == "นางสาวบุญเรือน ศรีสุข")
+            #expect(bunruean["house_no"] as? String == "45")
+            #expect(bunruean["village"] as? String == "หมู่ 3")
+            let kaew = try #require(written.first { ($0["name"] as? String) == "แก้ว ใหม่" })
+            #expect(kaew["phone"] == nil)
+            #expect((kaew["recovered_from"] as? String)?.hasSuffix("ค่าที่ใช้ไม่ได้: โทรศัพท์ “123” (ทะเบียน 2566 แถว 3)") == true)
+            let dataset = try API.json(try await api.get("/api/v1/t/lahansai/datasets/recovered-auto"))
+            #expect(dataset["division"] as? String == "welfare")
+        }
+    }
+
+    @Test("A recovery that cannot be written says why in Thai and English with a 4xx and writes nothing", arguments: Engine.available)
+    func recoveryErrorsWriteNothing(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let staff = try await Browser.withToken(app, "lahansai", .staff)
+            func send(_ extra: String, fields: String = "", target: String) async throws -> Browser.Page {
+                try await API.send(staff, .POST, "/api/v1/t/lahansai/recovery", json: """
+                {\(fields)"sources": [{"name": "a", "date": "2566-01-01", "rows": [{"name": "สมชาย ใจดี", "phone": "0812345678"}]},
+                             {"name": "b", "date": "2567-01-01", "rows": [{"name": "นายสมชาย ใจดี"}, {"phone": "0899999999"}]}],
+                 \(extra)"write": \(target)}
+                """)
+            }
+            func expectError(_ page: Browser.Page, _ status: HTTPResponseStatus, _ th: String) throws {
+                #expect(page.status == status, "\(page.body)")
+                let error = try API.json(page)["error"] as? [String: Any]
+                #expect((error?["th"] as? String)?.contains(th) == true, "\(page.body)")
+                #expect((error?["en"] as? String)?.isEmpty == false)
+            }
+            func exists(_ slug: String) async throws -> Bool {
+                try await Dataset.query(on: app.db).filter(\.$slug == slug).first() != nil
+            }
+            // A required field one record lacks: nothing is written.
+            let required = #""fields": [{"key": "name", "type": "text", "required": true}, {"key": "phone", "type": "phone"}], "#
+            try expectError(try await send("", fields: required, target: #"{"slug": "recovered-x", "title": {"th": "ก", "en": "A"}, "division": "health"}"#),
+                            .unprocessableEntity, "ยังบันทึกไม่ได้ 1 ระเบียน")
+            #expect(try await !exists("recovered-x"))
+            // Staff may not give the register to another division.
+            try expectError(try await send("", target: #"{"slug": "recovered-x", "title": {"th": "ก", "en": "A"}, "division": "education"}"#),
+                            .forbidden, "เลือกกองของคุณเอง")
+            #expect(try await !exists("recovered-x"))
+            // Staff of two divisions must say which.
+            try expectError(try await send("", target: #"{"slug": "recovered-x", "title": {"th": "ก", "en": "A"}}"#),
+                            .unprocessableEntity, "เลือกกองเจ้าของ")
+            // A taken slug; a key naming no field.
+            try expectError(try await send("", target: #"{"slug": "households", "title": {"th": "ก", "en": "A"}, "division": "health"}"#),
+                            .conflict, "มีชุดข้อมูล households แล้ว")
+            try expectError(try await send(#""keys": [{"type": "national_id", "field": "pid"}], "#, target: #"{"slug": "recovered-x", "title": {"th": "ก", "en": "A"}, "division": "health"}"#),
+                            .unprocessableEntity, "“pid”")
+            #expect(try await !exists("recovered-x"))
+            // And the same request with the staff's own division works; the suggestion matched by name.
+            let ok = try await send("", target: #"{"slug": "recovered-x", "title": {"th": "ก", "en": "A"}, "division": "health"}"#)
+            #expect(ok.status == .ok, "\(ok.body)")
+            #expect((try API.json(ok)["records"] as? [Any])?.count == 2)
+        }
+    }
+
+    // MARK: The pages
+
+    /// The fields a browser would send for the form `id` on `html`: inputs (checked ones for
+    /// radios and checkboxes) and the selected option of each select.
+    static func formFields(_ html: String, form id: String) -> [(String, String)] {
+        guard let start = html.range(of: "id=\"\(id)\""), let end = html.range(of: "</form>", range: start.upperBound..<html.endIndex) else { return [] }
+        let form = String(html[start.upperBound..<end.lowerBound])
+        func attribute(_ tag: String, _ name: String) -> String? {
+            guard let r = tag.range(of: " \(name)=\"") else { return nil }
+            let rest = tag[r.upperBound...]
+            return rest.firstIndex(of: "\"").map { unescape(String(rest[..<$0])) }
+        }
+        func unescape(_ s: String) -> String {
+            s.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+                .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&")
+        }
+        var out: [(String, String)] = []
+        let tags = try! NSRegularExpression(pattern: "<input\\b[^>]*>|<select\\b[^>]*>.*?</select>", options: [.dotMatchesLineSeparators])
+        for m in tags.matches(in: form, range: NSRange(form.startIndex..., in: form)) {
+            let tag = String(form[Range(m.range, in: form)!])
+            guard let name = attribute(tag, "name") else { continue }
+            if tag.hasPrefix("<select") {
+                let options = try! NSRegularExpression(pattern: "<option value=\"([^\"]*)\"( selected)?", options: [])
+                let all = options.matches(in: tag, range: NSRange(tag.startIndex..., in: tag))
+                let chosen = all.first { $0.range(at: 2).location != NSNotFound } ?? all.first
+                out.append((name, chosen.map { unescape(String(tag[Range($0.range(at: 1), in: tag)!])) } ?? ""))
+            } else {
+                let type = attribute(tag, "type") ?? "text"
+                if type == "radio" || type == "checkbox" { if tag.contains(" checked") { out.append((name, attribute(tag, "value") ?? "on")) } }
+                else if type != "submit" && type != "file" { out.append((name, attribute(tag, "value") ?? "")) }
+            }
+        }
+        return out
+    }
+
+    static func set(_ fields: inout [(String, String)], _ name: String, _ value: String) {
+        fields.removeAll { $0.0 == name }
+        fields.append((name, value))
+    }
+
+    static func value(_ fields: [(String, String)], _ name: String) -> String? { fields.first { $0.0 == name }?.1 }
+
+    @Test("The recovery pages map three differently named copies by themselves, keep the mapping on a mistake and let staff choose their division", arguments: Engine.available)
+    func recoveryPages(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let b = try await Browser.signedIn(app, "lahansai", .staff)
+            _ = try await b.get("/t/lahansai/recovery")
+            // Copy 2 is TIS-620; copy 3 an XLSX file.
+            let xlsx = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("recovery-\(UUID()).xlsx")
+            defer { try? FileManager.default.removeItem(at: xlsx) }
+            let writer = try XLSXWriter(url: xlsx)
+            let lines = Self.recoveryCopies[2].split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            try writer.writeHeader(lines[0])
+            for line in lines.dropFirst() { try writer.writeRow(line.map { $0.isEmpty ? .empty : .text($0) }) }
+            try writer.finish()
+            let files = [Data(Self.recoveryCopies[0].utf8), Data(try ThaiTextCodec.encodeWindows874(Self.recoveryCopies[1])), try Data(contentsOf: xlsx)]
+            let boundary = "recoveryboundary"
+            var body = Data()
+            func part(_ name: String, _ filename: String? = nil, _ data: Data) {
+                body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\(filename.map { "; filename=\"\($0)\"" } ?? "")\r\n\r\n".utf8))
+                body.append(data)
+                body.append(Data("\r\n".utf8))
+            }
+            part("_csrf", nil, Data((b.cookies["mueang_csrf"] ?? "").utf8))
+            for (i, (year, ext)) in [("2564", "csv"), ("2565", "csv"), ("2566", "xlsx")].enumerated() {
+                part("file\(i)", "copy-\(year).\(ext)", files[i])
+                part("name\(i)", nil, Data("ทะเบียน \(year)".utf8))
+                part("date\(i)", nil, Data("31/12/\(year)".utf8))
+            }
+            body.append(Data("--\(boundary)--\r\n".utf8))
+            var headers = HTTPHeaders()
+            headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+            let mapping = try await b.request(.POST, "/t/lahansai/recovery/upload", headers: headers, body: ByteBuffer(data: body))
+            #expect(mapping.status == .ok, "\(mapping.body)")
+            var form = Self.formFields(mapping.body, form: "recovery-mapping")
+            // One field per meaning, every column of every copy on it, keys suggested.
+            #expect((0..<5).map { Self.value(form, "fkey\($0)") } == ["national_id", "name", "house_no", "village", "phone"])
+            #expect(Self.value(form, "ftype0") == "thai_id")
+            #expect(Self.value(form, "ftype4") == "phone")
+            #expect(["map0_0", "map1_0", "map2_0"].map { Self.value(form, $0) } == ["0", "0", "0"])
+            #expect(["map0_3", "map1_2", "map2_3"].map { Self.value(form, $0) } == ["3", "2", "3"])
+            #expect(Self.value(form, "key_id") == "0" && Self.value(form, "key_name") == "1" && Self.value(form, "key_house") == "")
+
+            // A mistake (no key) re-shows the mapping with the message, everything kept.
+            var wrong = form
+            Self.set(&wrong, "key_id", "")
+            Self.set(&wrong, "key_name", "")
+            Self.set(&wrong, "flabel4", "เบอร์มือถือ")
+            Self.set(&wrong, "map2_4", "")
+            let again = try await b.post("/t/lahansai/recovery/match", wrong)
+            #expect(again.status == .unprocessableEntity)
+            #expect(again.body.contains("เลือกวิธีจับคู่แถวอย่างน้อยหนึ่งวิธี"))
+            let kept = Self.formFields(again.body, form: "recovery-mapping")
+            #expect(Self.value(kept, "flabel4") == "เบอร์มือถือ")
+            #expect(Self.value(kept, "map2_4") == "")
+            #expect(Self.value(kept, "map1_1") == "1")
+            #expect(Self.value(kept, "upload2") == Self.value(form, "upload2"))
+            // A field can be dropped: its columns are then ignored.
+            Self.set(&form, "fdrop4", "1")
+            let review = try await b.post("/t/lahansai/recovery/match", form)
+            #expect(review.status == .ok, "\(review.body)")
+            #expect(review.body.contains("id=\"recovered-count\">3<"))
+            #expect(review.body.contains("id=\"matched-count\">2<"))
+            #expect(!review.body.contains("data-field=\"phone\""))
+            // Each matched record: rows = fields, columns = copies, the chosen value marked.
+            let first = try #require(review.body.range(of: "id=\"record-0\"").map { String(review.body[$0.lowerBound...].prefix(while: { _ in true }).split(separator: "</section>")[0]) })
+            #expect(first.contains("ทะเบียน 2564") && first.contains("ทะเบียน 2565") && first.contains("ทะเบียน 2566"))
+            #expect(first.contains("นาย สมหมาย  ใจงาม"))                        // each copy's value as it gives it
+            #expect(first.contains("<tr class=\"differs\" data-field=\"name\">"))
+            #expect(first.contains("<span class=\"final-value\">สมหมาย ใจงาม</span>"))
+            #expect(first.contains("value=\"source:ทะเบียน 2566\" checked"))
+
+            // Choose the 2565 name, another division than the staff's own: refused, the page kept.
+            var write = Self.formFields(review.body, form: "recovery-write")
+            #expect(Self.value(write, "division") == "finance")             // their first division
+            #expect(review.body.contains("value=\"health\""))
+            #expect(!review.body.contains("value=\"education\""))            // only their own divisions are offered
+            Self.set(&write, "choice_0_name", "source:ทะเบียน 2565")
+            Self.set(&write, "slug", "recovered-pages")
+            Self.set(&write, "division", "education")
+            let refused = try await b.post("/t/lahansai/recovery/write", write)
+            #expect(refused.status == .forbidden)
+            #expect(refused.body.contains("เลือกกองของคุณเอง") && refused.body.contains("id=\"recovery-write\""))
+            #expect(refused.body.contains("value=\"source:ทะเบียน 2565\" checked"))
+            #expect(try await Dataset.query(on: app.db).filter(\.$slug == "recovered-pages").first() == nil)
+            Self.set(&write, "division", "health")
+            let saved = try await b.post("/t/lahansai/recovery/write", write)
+            #expect(saved.status == .seeOther, "\(saved.body)")
+            let d = try #require(try await Dataset.query(on: app.db).filter(\.$slug == "recovered-pages").first())
+            #expect(try await Division.find(d.divisionID, on: app.db)?.slug == "health")
+            let api = try await Browser.withToken(app, "lahansai", .admin)
+            let written = try await Self.records(api, "lahansai", "recovered-pages")
+            #expect(written.count == 3)
+            let somchai = try #require(written.first { $0["national_id"] as? String == "1103702021334" })
+            #expect(somchai["name"] as? String == "นาย สมหมาย ใจงาม")
+            #expect(somchai["phone"] == nil)
+            #expect((somchai["recovered_from"] as? String)?.contains("ทะเบียน 2565 แถว 2: ชื่อ-สกุล") == true)
         }
     }
 }

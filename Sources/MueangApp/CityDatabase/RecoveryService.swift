@@ -1,4 +1,5 @@
 import Foundation
+import Fluent
 import Datasets
 import Tabular
 import ThaiConventions
@@ -10,28 +11,14 @@ struct RecoveryService: Sendable {
     let actor: String
 
     /// A copy as read from its file: the header and the data rows with their row numbers.
-    struct Table: Sendable {
-        var header: [String]
-        var rows: [(number: Int, cells: [String])]
-    }
-
-    static func table(_ source: any RowSource, name: String) throws -> Table {
+    static func table(_ source: any RowSource, name: String) throws -> RecoveryTable {
         do {
             let header = try source.header()
-            var rows: [(Int, [String])] = []
-            while let row = try source.next() { rows.append(row) }
-            return Table(header: header, rows: rows)
+            var rows: [RecoveryTableRow] = []
+            while let row = try source.next() { rows.append(RecoveryTableRow(number: row.number, cells: row.cells)) }
+            return RecoveryTable(name: name, header: header, rows: rows)
         } catch let e as TabularError {
             throw AppError.invalid(th: "\(name): \(e.message.th)", en: "\(name): \(e.message.en)")
-        }
-    }
-
-    /// Rows keyed by field, from a column → field mapping (nil columns are left out).
-    static func rows(_ table: Table, mapping: [String?]) -> [RecoveryRow] {
-        table.rows.map { row in
-            var values: [String: String] = [:]
-            for (i, key) in mapping.enumerated() { if let key, i < row.cells.count, !row.cells[i].isEmpty { values[key] = row.cells[i] } }
-            return RecoveryRow(number: row.number, values: values)
         }
     }
 
@@ -42,30 +29,72 @@ struct RecoveryService: Sendable {
         return bench
     }
 
-    /// Writes the recovered records as a new dataset with a `recovered_from` field naming each
-    /// value's copy and row. Returns the dataset and how many records were written.
-    func write(_ bench: RecoveryWorkbench, fields: [FieldDefinition], slug: String, title: LocalizedMessage, division: String?) async throws -> (Dataset, Int) {
-        var all = fields
-        if !all.contains(where: { $0.key == "recovered_from" }) {
-            var origin = FieldDefinition(key: "recovered_from", type: .longText)
-            origin.label = LocalizedMessage(th: "แหล่งที่มาของค่า", en: "Sources of the values")
-            all.append(origin)
-        }
-        let service = DatasetService(scope: scope, actor: actor)
-        let d = try await service.create(.init(slug: slug, title: title, divisionSlug: division, fields: all))
-        var written = 0
-        for item in bench.validatedRecords() {
-            var texts: [String: String] = [:]
-            for (key, value) in item.validation.values { texts[key] = value.text }
-            texts["recovered_from"] = item.origins.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
-            // A value that fits no field's type stays out (its source is still named), never the whole record.
-            do { _ = try await service.createRecord(d, .text(texts)); written += 1 } catch is DatasetService.InvalidRecord {
-                let textKeys = Set(fields.filter { $0.type == .text }.map(\.key))
-                let kept = texts.filter { entry in entry.key == "recovered_from" || textKeys.contains(entry.key) }
-                _ = try? await service.createRecord(d, .text(kept))
-                written += 1
+    /// The owning division of a new recovered register, checked against the person: admins any
+    /// division of the tenant or none; staff one of their own (their only one when none is given).
+    static func division(_ slug: String?, user: CurrentUser, scope: TenantScope) async throws -> String? {
+        var slug = slug.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+        if slug == nil, user.role == .staff {
+            guard user.divisionIDs.count == 1, let only = user.divisionIDs.first, let d = try await scope.find(Division.self, only) else {
+                throw AppError.invalid(th: "เลือกกองเจ้าของทะเบียนที่กู้คืน", en: "Choose the division that will own the recovered register.")
             }
+            slug = d.slug
         }
-        return (d, written)
+        guard let slug else { return nil }
+        guard let division = try await scope.query(Division.self).filter(\.$slug == slug).first() else {
+            throw AppError.invalid(th: "ไม่พบกอง \(slug)", en: "No division \(slug).")
+        }
+        guard DatasetAccess(user: user).canCreate(divisionID: division.id) else {
+            throw AppError(.forbidden, th: "คุณสร้างทะเบียนให้\(division.nameTH)ไม่ได้ เลือกกองของคุณเอง",
+                           en: "You cannot create a register for the \(division.nameEN); choose your own division.")
+        }
+        return slug
+    }
+
+    struct Written: Sendable {
+        let dataset: Dataset
+        let records: Int
+        /// Values their field could not take, kept in the source note instead.
+        let setAside: Int
+    }
+
+    /// Writes the recovered records as a new dataset in one transaction, with a field
+    /// (`recovered_from`) naming each value's copy and row, Thai first. A value its field cannot
+    /// take is named in that note instead (nothing is lost); a record that still cannot be
+    /// written (a required field empty) stops the whole write with a 422 naming it, and nothing
+    /// is written.
+    func write(_ bench: RecoveryWorkbench, fields: [FieldDefinition], slug: String, title: LocalizedMessage, division: String?) async throws -> Written {
+        let outputs = bench.outputs()
+        let blocked = outputs.filter { !$0.errors.isEmpty }
+        if !blocked.isEmpty {
+            let list = blocked.prefix(5).map { o in (th: "ระเบียน #\(o.record + 1): \(o.errors.map(\.message.th).joined(separator: ", "))",
+                                                     en: "record #\(o.record + 1): \(o.errors.map(\.message.en).joined(separator: ", "))") }
+            throw AppError.invalid(th: "ยังบันทึกไม่ได้ \(blocked.count) ระเบียน: " + list.map(\.th).joined(separator: "; "),
+                                   en: "\(blocked.count) record(s) cannot be written yet: " + list.map(\.en).joined(separator: "; "))
+        }
+        var all = fields
+        var noteKey = "recovered_from"
+        var n = 2
+        while all.contains(where: { $0.key == noteKey }) { noteKey = "recovered_from_\(n)"; n += 1 }
+        var origin = FieldDefinition(key: noteKey, type: .longText)
+        origin.label = LocalizedMessage(th: "แหล่งที่มาของค่า", en: "Sources of the values")
+        all.append(origin)
+        let actor = self.actor
+        let key = noteKey
+        let written = all
+        do {
+            return try await scope.transaction { tx in
+                let service = DatasetService(scope: tx, actor: actor, fieldsHeld: true)
+                let d = try await service.create(.init(slug: slug, title: title, divisionSlug: division, fields: written))
+                for output in outputs {
+                    var values = output.values.mapValues(\.text)
+                    values[key] = output.note
+                    _ = try await service.createRecord(d, .text(values))
+                }
+                return Written(dataset: d, records: outputs.count, setAside: outputs.reduce(0) { $0 + $1.setAside.count })
+            }
+        } catch let e as DatasetService.InvalidRecord {
+            let first = e.errors.first?.message ?? LocalizedMessage(th: "ค่าไม่ถูกต้อง", en: "invalid value")
+            throw AppError.invalid(th: "บันทึกไม่ได้ ไม่มีอะไรถูกบันทึก: \(first.th)", en: "Nothing was written: \(first.en)")
+        }
     }
 }

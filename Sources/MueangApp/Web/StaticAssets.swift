@@ -172,6 +172,21 @@ enum StaticAssets {
       #field-table details > .row > label { flex: 1 1 9rem; min-width: 0; }
       #field-table details input, #field-table details select { width: 100%; min-width: 0; }
     }
+    /* The recovery workbench: one table per record, rows = fields, columns = copies. */
+    .recovery-copies { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: .75rem; }
+    .recovery-copies .card { overflow-x: auto; }
+    .recovery-columns select { max-width: 10rem; }
+    #recovery-fields label.check { white-space: nowrap; }
+    #recovery-fields td.filled-from { font-size: .85rem; min-width: 14rem; }
+    .recovery-record { margin: 1rem 0; }
+    .recovery-record h3 { margin: .2rem 0; }
+    .recovery-values tr.disagree > * { background: #fdecea; }
+    .recovery-values tr.differs > * { background: #fff8e1; }
+    .recovery-values td.chosen { outline: 2px solid var(--primary); outline-offset: -2px; font-weight: 600; }
+    .recovery-values td.final input { margin-top: .2rem; }
+    .tag { font-size: .75rem; padding: 0 .35rem; border-radius: 4px; font-weight: 400; white-space: nowrap; }
+    .tag-disagree { background: #b42318; color: #fff; }
+    .tag-differs { background: var(--accent); color: var(--ink); }
     footer { text-align: center; padding: 2rem 1rem; font-size: .9rem; }
     @media (max-width: 480px) { body { font-size: 16px; } main { padding: .6rem; } .brand { font-size: 1rem; } th, td { padding: .35rem; } }
     """
