@@ -11,7 +11,8 @@ swift build --build-tests
 
 PGDIR=$(mktemp -d /tmp/mueang-test-pg.XXXXXX)
 trap 'pg_cluster_stop "$PGDIR"' EXIT
-pg_cluster_start "$PGDIR"
+# The suite runs its tests in parallel, each app with its own pools: more than the default 100 connections.
+pg_cluster_start "$PGDIR" -c max_connections=300
 echo "throw-away PostgreSQL on port $PG_PORT"
 
 status=0

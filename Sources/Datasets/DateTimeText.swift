@@ -11,7 +11,7 @@ enum DateTimeText {
     /// Reads `2023-03-15T14:05:00+07:00`, `2023-03-15T07:05:00Z`, `2023-03-15 14:05`,
     /// `15/03/2566 14:05`, `15 มี.ค. 2566 14.05 น.`, a bare date (midnight) or an Excel serial
     /// with a time fraction. Without an offset the time is Bangkok time. Seconds are truncated.
-    static func parse(_ raw: String) throws(ParseFailure) -> Date {
+    static func parse(_ raw: String, keepingFraction: Bool = false) throws(ParseFailure) -> Date {
         var s = FieldParsing.trim(ThaiDigits.toASCII(raw))
         let failure = ParseFailure(
             "อ่านวันที่และเวลา “\(raw)” ไม่ได้ ใช้รูปแบบ 15/03/2566 14:05 หรือ 2023-03-15T14:05:00+07:00",
@@ -77,6 +77,7 @@ enum DateTimeText {
             throw failure
         }
         var seconds = 0
+        var fraction = 0.0
         if !timePart.isEmpty {
             let pieces = timePart.split(separator: thaiClock && !timePart.contains(":") ? "." : ":", omittingEmptySubsequences: false)
             guard (2...3).contains(pieces.count) else { throw failure }
@@ -86,14 +87,57 @@ enum DateTimeText {
                 let whole = i == 2 ? String(p.prefix { $0 != "." && $0 != "," }) : String(p)
                 guard !whole.isEmpty, whole.count <= 2, whole.allSatisfy(\.isNumber), let v = Int(whole) else { throw failure }
                 numbers.append(v)
+                if i == 2, keepingFraction, whole.count < p.count {
+                    let digits = p.dropFirst(whole.count + 1)
+                    guard !digits.isEmpty, digits.count <= 9, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber),
+                          let f = Double("0." + digits) else { throw failure }
+                    fraction = f
+                }
             }
             guard numbers[0] < 24, numbers[1] < 60, numbers.count < 3 || numbers[2] < 60 else { throw failure }
             seconds = numbers[0] * 3600 + numbers[1] * 60 + (numbers.count == 3 ? numbers[2] : 0)
         }
-        return instant(day, seconds: seconds, offset: offset)
+        return instant(day, seconds: seconds, offset: offset).addingTimeInterval(fraction)
     }
 
     static func instant(_ day: CalendarDay, seconds: Int, offset: Int) -> Date {
         Date(timeIntervalSince1970: TimeInterval(day.daysSince1970 * 86_400 + seconds - offset))
+    }
+}
+
+/// Instants as the API exchanges them (`?at=`, a version's `at`): ISO 8601 in UTC to the
+/// millisecond, and read back leniently.
+public enum InstantText {
+    /// `2026-11-23T04:05:06.789Z`. `roundingUp` rounds up to the next millisecond with a margin
+    /// over a stored time's precision, so that a restore to the printed instant includes what
+    /// happened at the instant itself; otherwise the milliseconds are truncated.
+    public static func format(_ date: Date, roundingUp: Bool = false) -> String {
+        let t = date.timeIntervalSince1970
+        let ms = Int64(roundingUp ? ((t + 0.00002) * 1000).rounded(.up) : (t * 1000).rounded(.down))
+        let days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
+        let inDay = ms - days * 86_400_000
+        let day = CalendarDay(daysSince1970: Int(days)).map(\.iso8601) ?? "0001-01-01"
+        func pad(_ v: Int64, _ n: Int) -> String { let t = String(v); return String(repeating: "0", count: max(0, n - t.count)) + t }
+        return day + "T" + pad(inDay / 3_600_000, 2) + ":" + pad(inDay / 60_000 % 60, 2) + ":" + pad(inDay / 1000 % 60, 2)
+            + "." + pad(inDay % 1000, 3) + "Z"
+    }
+
+    /// Reads what people and programs send as a moment: ISO 8601 with or without fractional
+    /// seconds and offset (no offset is Bangkok time), a space instead of the `T`, minutes
+    /// without seconds, a bare day (its start in Bangkok), Thai forms as a date-time field takes
+    /// them, and an offset whose `+` an unencoded query string turned into a space.
+    public static func parse(_ raw: String) -> Date? {
+        var s = raw.trimmingCharacters(in: .whitespaces)
+        guard !s.isEmpty, s.count <= 64 else { return nil }
+        // "...T10:00:00 07:00": the "+" of the offset read as a space in a query string.
+        if let space = s.lastIndex(of: " "), s.distance(from: s.startIndex, to: space) >= 16 {
+            let tail = s[s.index(after: space)...]
+            let head = s[..<space]
+            let digits = tail.filter { $0 != ":" }
+            if (digits.count == 2 || digits.count == 4), digits.allSatisfy({ $0.isASCII && $0.isNumber }), head.contains(":") {
+                s = head + "+" + tail
+            }
+        }
+        return try? DateTimeText.parse(s, keepingFraction: true)
     }
 }

@@ -6,6 +6,9 @@ import ThaiConventions
 // does that. Errors are `FieldError`s whose message names the field's label.
 
 extension FieldDefinition {
+    /// The longest text a field takes (UTF-16 units, as Excel counts a cell's characters).
+    public static let maxTextLength = 32_767
+
     /// Reads a value as Thai staff type it: Thai digits anywhere; thousands separators;
     /// dates in every form `CalendarDay.parse` reads (BE or CE, Thai month names, Excel serials);
     /// yes/no words (`ใช่ ไม่ใช่ มี ไม่มี yes no true false 1 0 ✓`); national IDs with dashes or
@@ -14,7 +17,7 @@ extension FieldDefinition {
     /// (multiple choice separated by `,` `;` or `|`); areas as GeoJSON text.
     /// Blank text (after trimming) is `.null`.
     public func parse(text raw: String) throws(FieldError) -> FieldValue {
-        let trimmed = FieldParsing.trim(raw)
+        let trimmed = FieldParsing.trim(FieldParsing.excelText(raw))
         guard !trimmed.isEmpty else { return .null }
         do {
             return try FieldParsing.parse(trimmed, as: self)
@@ -47,6 +50,18 @@ struct ParseFailure: Error {
 }
 
 enum FieldParsing {
+    /// `="0812345678"`, Excel's text formula that CSV exports use to keep leading zeros and long
+    /// numbers: the text inside.
+    static func excelText(_ s: String) -> String {
+        // The apostrophe exports put before text a spreadsheet would run as a formula ('=, '-, '+, '@).
+        if s.utf8.first == 0x27, let next = s.utf8.dropFirst().first, [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains(next) {
+            return String(s.dropFirst())
+        }
+        guard s.utf8.first == 0x3D, s.hasPrefix("=\""), s.hasSuffix("\""), s.utf8.count >= 3 else { return s }
+        let inner = s.dropFirst(2).dropLast()
+        return inner.contains("\"") ? s : String(inner)
+    }
+
     /// Trims whitespace and invisible characters at both ends.
     static func trim(_ s: String) -> String {
         // Most cells start and end with a visible ASCII or Thai character: nothing to trim.
@@ -71,6 +86,10 @@ enum FieldParsing {
     static func parse(_ s: String, as field: FieldDefinition) throws(ParseFailure) -> FieldValue {
         switch field.type {
         case .text, .longText:
+            // What an Excel cell holds: a longer text could be stored but never exported to XLSX.
+            guard s.utf16.count <= FieldDefinition.maxTextLength else {
+                throw ParseFailure("ข้อความยาวเกิน \(FieldDefinition.maxTextLength) ตัวอักษร", "must be at most \(FieldDefinition.maxTextLength) characters long")
+            }
             return .text(s)
         case .integer:
             guard let d = number(s) else { throw ParseFailure("ต้องเป็นจำนวนเต็ม เช่น 12 หรือ ๑๒", "must be a whole number, e.g. 12") }
@@ -85,6 +104,11 @@ enum FieldParsing {
             do {
                 return .date(try CalendarDay.parse(s))
             } catch {
+                // An Excel date cell formatted with a time reads as "2024-03-16T00:00:00": its day.
+                if s.count > 10, s.count <= 32, [Character("T"), " "].contains(s[s.index(s.startIndex, offsetBy: 10)]),
+                   let day = try? CalendarDay(iso8601: String(s.prefix(10))), (try? DateTimeText.parse(s)) != nil {
+                    return .date(day)
+                }
                 throw ParseFailure(error.message)
             }
         case .datetime:
@@ -125,7 +149,7 @@ enum FieldParsing {
             }
             return .area(try area(json))
         case .file:
-            return .file(s)
+            return .file(try fileReference(s))
         case .village, .reference:
             guard let u = UUID(uuidString: s) else {
                 throw field.type == .village
@@ -134,6 +158,18 @@ enum FieldParsing {
             }
             return field.type == .village ? .village(u) : .reference(u)
         }
+    }
+
+    /// A file field holds a file stored with the record (`file:` and its id, as the form's upload
+    /// gives it) or a web address: a bare name such as "photo1.jpg" points at nothing.
+    static func fileReference(_ s: String) throws(ParseFailure) -> String {
+        if s.lowercased().hasPrefix("file:"), let id = UUID(uuidString: String(s.dropFirst(5))) {
+            return "file:" + id.uuidString.lowercased()
+        }
+        if let url = URL(string: s), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host?.isEmpty == false, s.count <= 2000 {
+            return s
+        }
+        throw ParseFailure("ต้องเป็นไฟล์ที่อัปโหลดไว้ (file:รหัส) หรือลิงก์ https://…", "must be an uploaded file (file:id) or an https:// link")
     }
 
     static func choiceFailure(_ s: String, _ field: FieldDefinition) -> ParseFailure {

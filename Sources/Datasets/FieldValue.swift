@@ -147,7 +147,7 @@ extension DatasetSchema {
         var out: RecordValues = [:]
         for (key, json) in raw {
             if let field = field(key) {
-                out[key] = try field.parse(json: json)
+                out[key] = try field.stored(json)
             } else {
                 out[key] = try JSONDecoder().decode(FieldValue.self, from: Data(json.jsonText.utf8))
             }
@@ -161,7 +161,7 @@ extension DatasetSchema {
         guard case .object(let raw) = try JSONValue(parsing: text) else { throw JSONSyntaxError(offset: 0) }
         var stored: RecordValues = [:]
         for (key, json) in raw {
-            if let field = field(key), let typed = try? field.parse(json: json) {
+            if let field = field(key), let typed = try? field.stored(json) {
                 stored[key] = typed
             } else {
                 stored[key] = try JSONDecoder().decode(FieldValue.self, from: Data(json.jsonText.utf8))
@@ -175,5 +175,14 @@ extension DatasetSchema {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(values)
+    }
+}
+
+extension FieldDefinition {
+    /// A stored value read back. A file field keeps whatever it holds: values stored before
+    /// file fields took only stored files and links must stay readable.
+    func stored(_ json: JSONValue) throws(FieldError) -> FieldValue {
+        if type == .file, case .string(let text) = json, !text.isEmpty { return .file(text) }
+        return try parse(json: json)
     }
 }

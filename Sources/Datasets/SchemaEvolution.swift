@@ -141,6 +141,30 @@ public struct SchemaEvolution: Sendable, Hashable {
         return out
     }
 
+    /// The records that would share a value of a field unique in the new schema (a field made
+    /// unique, or a type change that makes two values one), after the first holder of each value.
+    /// Give it the records in use (not those in the trash), with their stored values.
+    public func duplicateUniqueValues<ID: Hashable & Sendable>(
+        _ records: some Sequence<(id: ID, values: RecordValues)>
+    ) -> [Blocker<ID>] {
+        let unique = result.activeFields.filter(\.unique)
+        guard !unique.isEmpty else { return [] }
+        var seen: [String: Set<String>] = [:]
+        var out: [Blocker<ID>] = []
+        for record in records {
+            guard let values = try? migrate(record.values) else { continue }   // unconvertible: reported already
+            for field in unique {
+                guard let v = values[field.key], !v.isNull else { continue }
+                if !seen[field.key, default: []].insert(SearchText.compactKey(v.text)).inserted {
+                    out.append(Blocker(record: record.id, error: FieldError(field, LocalizedMessage(
+                        th: "ค่า \(v.text) ซ้ำกับระเบียนอื่น จึงกำหนดให้ห้ามซ้ำไม่ได้",
+                        en: "\(v.text) is also held by another record, so the field cannot be unique"))))
+                }
+            }
+        }
+        return out
+    }
+
     /// One value in a field's (possibly new) type: kept if it already fits; date ↔ date-time
     /// through Bangkok midnight; otherwise its text form read by the field's text parser.
     /// Only the type is converted; constraints are not checked.

@@ -236,13 +236,18 @@ public struct RecordValidator: Sendable {
     /// Keys of the active fields that must be unique.
     public var uniqueFields: [String] { schema.activeFields.filter(\.unique).map(\.key) }
 
+    /// The `dataset` of a reference to a file stored with the dataset's records.
+    public static let storedFile = "file:"
+
     /// The ids a record points to, for the app to check they exist: (field key, target dataset
-    /// slug or nil for a village, id).
+    /// slug, `storedFile`, or nil for a village, id).
+
     public func references(in values: RecordValues) -> [(field: String, dataset: String?, id: UUID)] {
         schema.activeFields.compactMap { field in
             switch values[field.key] {
             case .reference(let u)?: (field.key, field.reference, u)
             case .village(let u)?: (field.key, nil, u)
+            case .file(let text)? where text.hasPrefix("file:"): UUID(uuidString: String(text.dropFirst(5))).map { (field.key, Self.storedFile, $0) }
             default: nil
             }
         }

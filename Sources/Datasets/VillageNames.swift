@@ -20,10 +20,14 @@ public struct VillageNames: Sendable {
     private var byNumber: [Int: [UUID]] = [:]
     private var byName: [String: [UUID]] = [:]
     private let ids: Set<UUID>
+    /// What each village is called in files people open: "หมู่ที่ 1 หนองกี่", or a community's
+    /// name; `id(for:)` reads it back.
+    public private(set) var labels: [UUID: String] = [:]
 
     public init(_ villages: [Village]) {
         ids = Set(villages.map(\.id))
         for v in villages {
+            labels[v.id] = v.number.map { "หมู่ที่ \($0) \(v.nameTH)" } ?? v.nameTH
             if let n = v.number { byNumber[n, default: []].append(v.id) }
             for name in Set([v.nameTH, v.nameEN].map(Self.name).filter { !$0.isEmpty }) { byName[name, default: []].append(v.id) }
         }

@@ -30,6 +30,7 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     site.global(.GET, .asset("app.css"), .public) { _ in StaticAssets.css() }
     site.global(.GET, .asset("job.js"), .public) { _ in StaticAssets.jobScript() }
     site.global(.GET, .asset("map-picker.js"), .public) { _ in StaticAssets.script(StaticAssets.mapPicker) }
+    site.global(.GET, .asset("field-rows.js"), .public) { _ in StaticAssets.script(StaticAssets.fieldRows) }
     site.global(.GET, .asset("leaflet/leaflet.js"), .public) { _ in StaticAssets.leaflet("leaflet.js") }
     site.global(.GET, .asset("leaflet/leaflet.css"), .public) { _ in StaticAssets.leaflet("leaflet.css") }
     PlatformController.register(site)
@@ -100,4 +101,10 @@ public func failInterruptedJobs(_ app: Application) async throws {
     try await DatasetJob.query(on: app.db).filter(\.$status == "running")
         .set(\.$status, to: "failed").set(\.$resultJSON, to: interrupted).set(\.$finishedAt, to: Date())
         .update()
+}
+
+/// On SQLite, a request's statement waits a bounded time for another connection's write
+/// (`DatabaseBusy.requestWait`), then the request gets a 503 to retry.
+public func limitRequestWaits(_ app: Application) async throws {
+    try await DatabaseBusy.limitRequestWaits(app)
 }

@@ -67,6 +67,7 @@ struct Serve: AsyncParsableCommand {
 
 func serve(_ app: Application) async throws {
     try await failInterruptedJobs(app)
+    try await limitRequestWaits(app)
     app.environment.arguments = ["mueang", "serve"]
     try await app.execute()
 }

@@ -48,12 +48,14 @@ import ThaiConventions
         ("15 มี.ค. 2566", 2023, 3, 15), ("15 มีนาคม พ.ศ. 2566", 2023, 3, 15), ("2023-03-15", 2023, 3, 15),
         ("15/03/2023", 2023, 3, 15), ("45000", 2023, 3, 15), ("45000.75", 2023, 3, 15),
         ("1", 1900, 1, 1), ("29/02/2567", 2024, 2, 29),
+        // An Excel date cell with a time format, as the XLSX reader gives it.
+        ("2024-03-16T00:00:00", 2024, 3, 16), ("2024-03-16 00:00", 2024, 3, 16), ("2024-03-16T23:59:59+07:00", 2024, 3, 16),
     ])
     func dateValid(_ text: String, _ y: Int, _ m: Int, _ d: Int) throws {
         #expect(try field(.date).parse(text: text) == .date(day(y, m, d)))
     }
 
-    @Test(arguments: ["31/02/2566", "15/03/66", "60", "พรุ่งนี้", "29/02/2566", "0"])
+    @Test(arguments: ["31/02/2566", "15/03/66", "60", "พรุ่งนี้", "29/02/2566", "0", "2024-03-16T25:00:00", "2024-02-30T00:00:00", "2024-03-16Tnoon"])
     func dateInvalid(_ text: String) {
         #expect(textError(field(.date, th: "วันสำรวจ", en: "Surveyed on"), text)?.message.en.hasPrefix("Surveyed on: ") == true)
     }
@@ -179,7 +181,11 @@ import ThaiConventions
     }
 
     @Test func fileVillageReference() throws {
-        #expect(try field(.file).parse(text: "uploads/abc.jpg") == .file("uploads/abc.jpg"))
+        #expect(try field(.file).parse(text: "https://example.go.th/a.jpg") == .file("https://example.go.th/a.jpg"))
+        #expect(try field(.file).parse(text: "FILE:6F9619FF-8B86-D011-B42D-00C04FC964FF") == .file("file:6f9619ff-8b86-d011-b42d-00c04fc964ff"))
+        for bad in ["uploads/abc.jpg", "javascript:alert(1)", "file:42", "https://", "ftp://x.org/a"] {
+            #expect(textError(field(.file), bad) != nil, "\(bad)")
+        }
         let id = UUID(uuidString: "6F9619FF-8B86-D011-B42D-00C04FC964FF")!
         #expect(try field(.village).parse(text: "6f9619ff-8b86-d011-b42d-00c04fc964ff") == .village(id))
         #expect(try field(.reference).parse(json: .string(id.uuidString)) == .reference(id))

@@ -24,7 +24,7 @@ import ThaiConventions
             "id": .thaiID(try! ThaiNationalID(validID1)), "ph": .phone("0812345678"), "em": .email("a@b.go.th"),
             "pt": .point(GeoPoint(lat: 14.68, lon: 102.53)),
             "ar": .area(json(#"{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}"#)),
-            "fi": .file("f/1.jpg"), "vi": .village(UUID(uuidString: "6F9619FF-8B86-D011-B42D-00C04FC964FF")!),
+            "fi": .file("file:6f9619ff-8b86-d011-b42d-00c04fc964ff"), "vi": .village(UUID(uuidString: "6F9619FF-8B86-D011-B42D-00C04FC964FF")!),
             "re": .reference(UUID(uuidString: "00000000-0000-0000-0000-000000000001")!), "nothing": .null,
         ]
     }
@@ -49,6 +49,13 @@ import ThaiConventions
         expected["nothing"] = .null
         #expect(back == expected)
         #expect(try schema.decodeValues(fromJSON: String(decoding: data, as: UTF8.self)) == expected, "stored as text")
+    }
+
+    @Test func legacyFileValuesStayReadable() throws {
+        // Stored before file fields took only stored files and links: read back as they are.
+        #expect(try schema.decodeValues(fromJSON: #"{"fi": "uploads/f/1.jpg"}"#)["fi"] == .file("uploads/f/1.jpg"))
+        #expect(try schema.decodeVersion(fromJSON: #"{"fi": "1.jpg"}"#).values["fi"] == .file("1.jpg"))
+        #expect(throws: FieldError.self) { try schema.field("fi")!.parse(text: "1.jpg") }
     }
 
     @Test func textFormReadsBack() throws {

@@ -44,7 +44,9 @@ struct ImportKernelTests {
         let steps = [7, 5, 11, 13, 17, 19, 23]
         for i in 0..<rows {
             let picked = cells.indices.map { c in cells[c][(i * steps[c] + i / 97) % cells[c].count] }
-            text += ([quoted("R\(i)")] + picked.map(quoted)).joined(separator: ",") + "\r\n"
+            // Now and then a row with an empty cell past the header (fine), or a value there (rejected).
+            let beyond = i % 1000 == 500 ? ",\"EXTRA\"" : i % 1000 == 501 ? ",," : ""
+            text += ([quoted("R\(i)")] + picked.map(quoted)).joined(separator: ",") + beyond + "\r\n"
             if i % 1000 == 999 { text += "\r\n,,,\r\n" }   // a blank line and a row of empty cells
         }
         return text
@@ -88,6 +90,9 @@ struct ImportKernelTests {
             #expect(byKernel.imported == usual.imported && byKernel.updated == usual.updated)
             #expect(byKernel.imported > rows / 4 && !usual.rejected.isEmpty)
             #expect(byKernel.rejected.map { "\($0.row) \($0.column ?? "-") \($0.reason.en)" } == usual.rejected.map { "\($0.row) \($0.column ?? "-") \($0.reason.en)" })
+            // Rows with a value past the header are rejected, by either way, past the kernel's first chunk too.
+            let beyond = byKernel.rejected.filter { $0.column == nil && $0.reason.en.contains("beyond the header") }.map(\.row)
+            #expect(beyond.count == (rows + 499) / 1000 && beyond.contains { $0 > ImportService.sampleRows }, "\(beyond)")
 
             // The stored records and typed columns, byte for byte, by each row's code.
             let sql = try #require(app.db as? any SQLDatabase)

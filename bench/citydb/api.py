@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Client side of the city-database benchmark (loopback only).
   api.py wait BASE
-  api.py dataset BASE TOKEN TENANT SLUG          creates the 10-field dataset
-  api.py import BASE TOKEN TENANT SLUG FILE PID  POSTs the file, polls the job; prints seconds and the result
+  api.py dataset BASE TOKEN TENANT SLUG [unique] creates the 10-field dataset (with "unique": its code unique)
+  api.py import BASE TOKEN TENANT SLUG FILE PID [QUERY]  POSTs the file (QUERY: default mode=valid_rows), polls the job;
+                                                 prints seconds and the result
   api.py aggregate BASE TOKEN TENANT SLUG GROUP SUM RUNS   prints best ms, then the items as JSON
   api.py export BASE TOKEN TENANT SLUG FORMAT OUT   downloads the export to OUT; prints seconds, then its lines"""
 import http.client, json, os, sys, time, urllib.parse
@@ -38,15 +39,17 @@ if cmd == "dataset":
               {"key": "category", "type": "text"}, {"key": "address", "type": "text"},
               {"key": "households", "type": "integer"}, {"key": "population", "type": "integer"},
               {"key": "income", "type": "decimal"}, {"key": "area_rai", "type": "decimal"}, {"key": "surveyed", "type": "date"}]
+    if len(sys.argv) > 6 and sys.argv[6] == "unique": fields[0]["unique"] = True
     body = json.dumps({"slug": slug, "title": {"th": "ทะเบียนทดสอบ", "en": "Benchmark register"}, "fields": fields})
     status, data = call(c, "POST", prefix, token, body)
     if status not in (200, 201): sys.exit(f"dataset: {status} {data[:500]!r}")
 elif cmd == "import":
     path, pid = sys.argv[6], sys.argv[7]
+    query = sys.argv[8] if len(sys.argv) > 8 else "mode=valid_rows"
     size = os.path.getsize(path)
     t0 = time.perf_counter()
     with open(path, "rb") as f:
-        status, data = call(c, "POST", f"{prefix}/{slug}/import?mode=valid_rows", token, f, "text/csv", size)
+        status, data = call(c, "POST", f"{prefix}/{slug}/import?{query}", token, f, "text/csv", size)
     if status == 202:
         job = json.loads(data)["job"]
         while True:

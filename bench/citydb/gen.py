@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes a deterministic CSV of N rows and 10 columns for the city-database benchmark:
 mixed Thai text, integers, decimals, ISO dates and a low-cardinality group column.
-Usage: gen.py OUT.csv [ROWS]"""
+Usage: gen.py OUT.csv [ROWS] [SEED]   (another SEED: the same codes with other values)"""
 import sys
 
 out, rows = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000
@@ -16,7 +16,7 @@ CATEGORY = ["ร้านค้าปลีก", "ร้านอาหาร", 
 STREETS = ["ถนนมิตรภาพ", "ถนนโชคชัย", "ซอยวัดกลาง", "ถนนสุขาภิบาล 1", "ถนนเทศบาล 3", "ซอยร่วมใจ"]
 
 # 64-bit LCG: the same file on every machine and Python version.
-state = 2569
+state = int(sys.argv[3]) if len(sys.argv) > 3 else 2569
 def rnd():
     global state
     state = (state * 6364136223846793005 + 1442695040888963407) & 0xFFFFFFFFFFFFFFFF

@@ -96,23 +96,46 @@ def test_design_import_rejects_fix_reimport(demo, browser):  # noqa: F811
     rejects = session.get(href)
     assert rejects.status_code == 200 and rejects.content.startswith(b"\xef\xbb\xbf")
     rows_ = list(csv.reader(io.StringIO(rejects.content.decode("utf-8-sig"))))
-    assert rows_[0] == ["row", "column", "reason_th", "reason_en"]
-    assert rows_[1][0] == "3" and rows_[1][1] == "citizen_id"
+    # The rejected row as the file had it (Thai headers, Thai digits), with its row number and why.
+    assert rows_[0][:4] == ["เลขประจำตัวประชาชน", "ชื่อ-สกุล", "วันเกิด", "เบี้ยยังชีพ"] and len(rows_) == 2, rows_
+    # (A 13-digit ID and a date-like text are written as Excel's text formula, so Excel shows the ID
+    # whole, not as 1.23E+12, and does not turn 3/3/2495 into a date of its own reading.)
+    assert rows_[1][:5] == [f'="{bad[0]}"', bad[1], f'="{bad[2]}"', bad[3], "3"], rows_
+    assert "citizen_id" in rows_[1][5] and "เลขประจำตัว" in rows_[1][5], rows_
 
     browser.get(f"{demo.base}/t/lahansai/datasets/elderly")
     assert "0" in browser.find_element(By.ID, "record-count").text
 
-    # The officer corrects the national ID on row 3 and imports the whole file again.
-    write([good[0], ("1101700000010", bad[1], bad[2], bad[3]), good[1]])
+    # The same file again, importing the valid rows: two now, one rejected.
     browser.find_element(By.ID, "import-link").click()
     browser.find_element(By.ID, "import-file").send_keys(path)
     browser.find_element(By.ID, "upload").click()
-    WebDriverWait(browser, 15).until(EC.presence_of_element_located((By.ID, "run-import"))).click()
+    WebDriverWait(browser, 15).until(EC.presence_of_element_located((By.ID, "mode-valid"))).click()
+    browser.find_element(By.ID, "run-import").click()
     wait_done(browser)
-    assert browser.find_element(By.ID, "imported").text == "3", browser.find_element(By.ID, "job-result").text
+    assert browser.find_element(By.ID, "imported").text == "2"
+    assert browser.find_element(By.ID, "rejected-count").text == "1"
+
+    # The officer corrects the national ID in the downloaded rejects file and imports that file.
+    rows_[1][0] = "1101700000010"   # as Excel saves the corrected cell
+    fixed = os.path.join(tempfile.mkdtemp(), "elderly-rejects-fixed.csv")
+    with open(fixed, "w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows(rows_)
+    browser.find_element(By.CSS_SELECTOR, "main a").click()   # back to the dataset
+    browser.find_element(By.ID, "import-link").click()
+    browser.find_element(By.ID, "import-file").send_keys(fixed)
+    browser.find_element(By.ID, "upload").click()
+    WebDriverWait(browser, 15).until(EC.presence_of_element_located((By.ID, "run-import")))
+    mapped = [Select(s).first_selected_option.get_attribute("value") for s in browser.find_elements(By.CSS_SELECTOR, "select.mapping")]
+    assert mapped == ["citizen_id", "name", "born_on", "allowance", "", ""], mapped
+    browser.find_element(By.ID, "run-import").click()
+    wait_done(browser)
+    assert browser.find_element(By.ID, "imported").text == "1", browser.find_element(By.ID, "job-result").text
     browser.get(f"{demo.base}/t/lahansai/datasets/elderly")
     table = browser.find_element(By.ID, "record-table").text
     assert "นายสมหมาย ใจงาม" in table and "12 เม.ย. 2498" in table
+    # The corrected row's date came back through the text formula as the same day.
+    assert "นางสาวผิด พลาด" in table and "3 มี.ค. 2495" in table, table
     assert "3" in browser.find_element(By.ID, "record-count").text
     # Filter by one field, typed in Thai digits; the export link keeps the filter.
     Select(browser.find_element(By.ID, "filter-field")).select_by_value("allowance")
@@ -141,11 +164,13 @@ def test_point_is_picked_on_a_map(demo, browser):  # noqa: F811
     ActionChains(browser).move_to_element_with_offset(maps[0], 60, -40).click().perform()
     after = point.get_attribute("value")
     assert after != before and "," in after
+    form = browser.find_element(By.ID, "record-form")
     browser.find_element(By.ID, "save-record").click()
-    WebDriverWait(browser, 15).until(lambda d: d.current_url.startswith(record_url))
+    # The saved page comes back at the same address: wait for the old page to go first.
+    WebDriverWait(browser, 15).until(EC.staleness_of(form))
+    assert browser.current_url.startswith(record_url)
     lat, lon = (float(x) for x in after.split(","))
-    shown = browser.find_element(By.ID, "record-values").text
-    assert f"{lat:.5f}, {lon:.5f}" in shown
+    wait_text(browser, "record-values", f"{lat:.5f}, {lon:.5f}")
 
 
 def test_fields_are_renamed_and_archived_without_losing_data(demo, browser):  # noqa: F811
@@ -388,3 +413,33 @@ def test_an_area_is_drawn_on_the_record_page(demo, browser):  # noqa: F811
     browser.get(f"{demo.base}/t/nongki/datasets/parks/records/{made.json()['id'].lower()}")
     drawn = WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".area-view + .map path.leaflet-interactive"))
     assert len(drawn) == 1
+
+
+def test_designer_takes_more_fields_than_it_first_shows(demo, browser):  # noqa: F811
+    """A register of twelve fields: the designer shows ten rows and adds more on demand."""
+    sign_in(browser, demo, "nongki", "admin")
+    browser.get(f"{demo.base}/t/nongki/datasets/new")
+    browser.find_element(By.NAME, "titleTH").send_keys("ทะเบียนร้านค้า")
+    browser.find_element(By.NAME, "slug").send_keys("shops-wide")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#field-table tbody.field")) == 10
+    for i in range(10):
+        browser.find_element(By.NAME, f"fields[{i}][key]").send_keys(f"f{i}")
+    # The help of row 9 is set, to see that the added rows start blank.
+    browser.find_element(By.NAME, "fields[9][labelTH]").send_keys("ช่องที่สิบ")
+    add = browser.find_element(By.ID, "add-field")
+    add.click()
+    add.click()
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#field-table tbody.field")) == 12
+    assert browser.find_element(By.NAME, "fields[11][labelTH]").get_attribute("value") == ""
+    assert browser.switch_to.active_element.get_attribute("name") == "fields[11][key]"
+    browser.find_element(By.NAME, "fields[10][key]").send_keys("owner_phone")
+    Select(browser.find_element(By.NAME, "fields[10][type]")).select_by_value("phone")
+    browser.find_element(By.NAME, "fields[11][key]").send_keys("opened_on")
+    Select(browser.find_element(By.NAME, "fields[11][type]")).select_by_value("date")
+    browser.find_element(By.ID, "create-dataset").click()
+    WebDriverWait(browser, 15).until(EC.presence_of_element_located((By.ID, "dataset-title")))
+    browser.get(f"{demo.base}/t/nongki/datasets/shops-wide/fields")
+    keys = [e.get_attribute("value") for e in browser.find_elements(By.CSS_SELECTOR, "input[name$='[key]']") if e.get_attribute("value")]
+    assert keys == [f"f{i}" for i in range(10)] + ["owner_phone", "opened_on"], keys
+    types = [Select(e).first_selected_option.get_attribute("value") for e in browser.find_elements(By.CSS_SELECTOR, "select[name$='[type]']")][10:12]
+    assert types == ["phone", "date"], types

@@ -66,17 +66,18 @@ enum OpenAPIDocument {
           "RecordList": {"type": "object", "required": ["items", "total"], "properties": {
             "items": {"type": "array", "items": {"$ref": "#/components/schemas/Record"}}, "total": {"type": "integer"}}},
           "Version": {"type": "object", "required": ["version", "actor", "at", "values"], "properties": {
-            "version": {"type": "integer"}, "action": {"type": "string"}, "actor": {"type": "string"}, "at": {"type": "string"},
+            "version": {"type": "integer"}, "action": {"type": "string"}, "actor": {"type": "string"}, "at": {"type": "string", "format": "date-time"},
             "deleted": {"type": "boolean"}, "values": {"type": "object"}}},
           "VersionList": {"type": "object", "required": ["items", "total"], "properties": {
             "items": {"type": "array", "items": {"$ref": "#/components/schemas/Version"}}, "total": {"type": "integer"}}},
           "ImportResult": {"type": "object", "required": ["imported", "updated", "rejected"], "properties": {
             "imported": {"type": "integer"}, "updated": {"type": "integer"},
+            "ignoredColumns": {"type": "array", "items": {"type": "string"}, "description": "Headers of columns no field took"},
             "rejected": {"type": "array", "items": {"type": "object", "required": ["row", "reason"], "properties": {
               "row": {"type": "integer"}, "column": {"type": "string", "nullable": true}, "reason": {"$ref": "#/components/schemas/Message"}}}}}},
-          "Job": {"type": "object", "required": ["id", "status", "progress"], "properties": {
+          "Job": {"type": "object", "required": ["id", "status", "progress", "result"], "properties": {
             "id": {"type": "string"}, "status": {"type": "string", "enum": ["running", "done", "failed"]},
-            "progress": {"type": "number", "minimum": 0, "maximum": 1}, "result": {"$ref": "#/components/schemas/ImportResult"},
+            "progress": {"type": "number", "minimum": 0, "maximum": 1}, "result": {"nullable": true, "allOf": [{"$ref": "#/components/schemas/ImportResult"}]},
             "error": {"$ref": "#/components/schemas/Message"}}}
         }
       },
@@ -166,7 +167,7 @@ enum OpenAPIDocument {
         "/api/v1/t/{tenant}/datasets/{dataset}/export": {"parameters": [{"$ref": "#/components/parameters/tenant"}, {"$ref": "#/components/parameters/dataset"}],
           "get": {"operationId": "export", "parameters": [{"name": "format", "in": "query", "schema": {"type": "string", "enum": ["csv", "xlsx", "geojson", "json"]}}],
             "responses": {"200": {"description": "The file", "content": {
-              "text/csv": {"schema": {"type": "string"}}, "application/json": {"schema": {"type": "object"}},
+              "text/csv": {"schema": {"type": "string"}}, "application/json": {"schema": {"type": "object", "required": ["items", "total"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Record"}}, "total": {"type": "integer", "minimum": 0}}}},
               "application/geo+json": {"schema": {"type": "object"}},
               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}}}},
                           "4XX": {"$ref": "#/components/responses/Error"}}}},

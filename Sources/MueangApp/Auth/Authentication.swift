@@ -31,7 +31,7 @@ struct Authenticator: AsyncMiddleware {
         else { throw AppError.badToken }
         if (record.lastUsedAt.map { Date().timeIntervalSince($0) > 60 } ?? true) {
             record.lastUsedAt = Date()
-            try await record.update(on: db)
+            try await DatabaseBusy.unlessBusy { try await record.update(on: db) }
         }
         return user
     }
@@ -46,7 +46,7 @@ struct Authenticator: AsyncMiddleware {
         }
         if now.timeIntervalSince(session.lastSeenAt) > 60 {
             session.lastSeenAt = now
-            try await session.update(on: db)
+            try await DatabaseBusy.unlessBusy { try await session.update(on: db) }
         }
         return try await loadUser(session.userID, viaToken: false, db: db)
     }

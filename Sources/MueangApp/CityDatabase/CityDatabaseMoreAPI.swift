@@ -76,7 +76,7 @@ enum CityDatabaseMoreAPI {
         case .refused(let blockers):
             let response = Response(status: .conflict)
             try response.content.encode(Blocked(
-                error: .init(th: "เปลี่ยนชนิดข้อมูลไม่ได้: มี \(blockers.count) ค่าที่แปลงไม่ได้", en: "The type change was refused: \(blockers.count) value(s) cannot be converted."),
+                error: .init(th: "เปลี่ยนช่องข้อมูลไม่ได้: มี \(blockers.count) ค่าที่แปลงไม่ได้หรือซ้ำกัน", en: "The change was refused: \(blockers.count) value(s) cannot be converted or are duplicates."),
                 records: blockers.map { .init(id: $0.record, field: $0.error.field, reason: $0.error.message) }))
             return response
         case .changed(let newSchema, let summary):

@@ -141,7 +141,8 @@ extension DatasetPages {
         _ = try ImportService.checked(mapping, header: mapping.map { _ in "" }, schema)
         let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
         let key = (form.key ?? "").isEmpty ? nil : form.key
-        let jobID = try await DatasetImportEndpoint.launch(req, ctx, service, d, source, file: file, mode: mode, key: key, mapping: mapping, size: size)
+        let jobID = try await DatasetImportEndpoint.launch(req, ctx, service, d, source, file: file, sheet: form.sheet, mode: mode, key: key,
+                                                           mapping: mapping, size: size)
         return req.redirect(to: url(ctx, .job(.id(jobID))), redirectType: .normal)
     }
 
@@ -176,6 +177,7 @@ extension DatasetPages {
             <p id="job-result">\(chrome.t("นำเข้าใหม่", "Imported")) <strong id="imported">\(result.imported)</strong> ·
             \(chrome.t("ปรับปรุง", "updated")) <strong id="updated">\(result.updated)</strong> ·
             \(chrome.t("แถวที่ผิด", "rejected")) <strong id="rejected-count">\(result.rejected.count)</strong></p>
+            \(result.ignoredColumns.isEmpty ? .empty : "<p id=\"ignored-columns\">\(chrome.t("คอลัมน์ที่ไม่ได้นำเข้า (ไม่ตรงกับช่องใด)", "Columns not imported (no field took them)")): \(result.ignoredColumns.joined(separator: ", "))</p>" as HTML)
             \(result.rejected.isEmpty ? .empty : """
             <p><a class="button" id="download-rejects" href="\(url(ctx, .jobRejects(.id(try job.requireID()))))">\(chrome.t("ดาวน์โหลดรายการแถวที่ผิด (CSV)", "Download the rejected rows (CSV)"))</a></p>
             <div class="table-wrap"><table id="rejects"><thead><tr><th>\(chrome.t("แถว", "Row"))</th><th>\(chrome.t("คอลัมน์", "Column"))</th><th>\(chrome.t("เหตุผล", "Reason"))</th></tr></thead><tbody>\(rejected)</tbody></table></div>
@@ -196,17 +198,72 @@ extension DatasetPages {
         }
     }
 
-    /// The rejected rows as CSV (UTF-8 with BOM for Excel): row, column, reason in both languages.
+    /// The rejected rows as CSV (UTF-8 with BOM for Excel): each row as the file had it, with
+    /// its row number and reasons, to fix and import again; for a job from before those were
+    /// kept, the list of row, column and reason.
     static func rejects(_ req: Request, _ ctx: TenantContext) async throws -> Response {
         let (job, d) = try await loadJob(req, ctx)
         guard let result = job.importResult else { throw AppError.notFound }
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(d.slug)-rejects.csv\"")
+        let kept = RejectedRows.file(req.application, tenant: ctx.tenant.id, job: try job.requireID())
+        if let data = FileManager.default.contents(atPath: kept.path) {
+            return Response(status: .ok, headers: headers, body: .init(data: data))
+        }
         let w = CSVWriter()
         try w.writeRow(["row", "column", "reason_th", "reason_en"])
         for r in result.rejected { try w.writeRow([String(r.row), r.column ?? "", r.reason.th, r.reason.en]) }
         try w.finish()
-        var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(d.slug)-rejects.csv\"")
         return Response(status: .ok, headers: headers, body: .init(data: w.drain()))
+    }
+}
+
+/// The rows an import rejected, copied from its file as they were, with why: what a person
+/// downloads, fixes in Excel and imports again.
+enum RejectedRows {
+    static let rowColumn = "แถวในไฟล์เดิม (row)"
+    static let reasonColumn = "เหตุผลที่ไม่ผ่าน (reason)"
+
+    static func file(_ app: Application, tenant: UUID, job: UUID) -> URL {
+        URL(fileURLWithPath: app.appConfig.dataDirectory).appendingPathComponent("rejects")
+            .appendingPathComponent("\(tenant.uuidString.lowercased())-\(job.uuidString.lowercased()).csv")
+    }
+
+    static func write(_ rejected: [ImportResult.Rejected], from source: any RowSource, to url: URL) throws {
+        var reasons: [Int: [String]] = [:]
+        for r in rejected {
+            reasons[r.row, default: []].append((r.column.map { $0 + ": " } ?? "") + r.reason.th + " / " + r.reason.en)
+        }
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let partial = url.appendingPathExtension("part")
+        guard FileManager.default.createFile(atPath: partial.path, contents: nil) else { throw AppError.storageFull }
+        let handle = try FileHandle(forWritingTo: partial)
+        do {
+            let w = CSVWriter(fileHandle: handle)
+            let header = try source.header()
+            try w.writeRow(header + [rowColumn, reasonColumn])
+            var left = reasons.count
+            while left > 0, let row = try source.next() {
+                guard let why = reasons[row.number] else { continue }
+                left -= 1
+                let cells = row.cells + Array(repeating: "", count: max(0, header.count - row.cells.count))
+                try w.writeRow(cells.map(cell) + [String(row.number), why.joined(separator: "; ")])
+            }
+            try w.finish()
+            try handle.close()
+            try FileManager.default.moveItem(at: partial, to: url)
+        } catch {
+            try? handle.close()
+            try? FileManager.default.removeItem(at: partial)
+            throw error
+        }
+    }
+
+    /// A cell as Excel should show it again: digits that it would renumber as a text formula,
+    /// and text it would run as a formula with an apostrophe, as exports write them.
+    static func cell(_ text: String) -> String {
+        if DatasetExportEndpoint.excelWouldRenumber(text) { return "=\"" + text + "\"" }
+        return DatasetExportEndpoint.csvCell(.text(text))
     }
 }

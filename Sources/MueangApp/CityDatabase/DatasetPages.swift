@@ -90,7 +90,7 @@ enum DatasetPages {
             .filter { user.role != .staff || user.divisionIDs.contains($0.id!) }
         let targets = try await referenceTargets(ctx, user)
         let sent = form?.fields ?? []
-        let rows = (0..<max(designerRows, sent.count)).html { i in
+        let rows = (0..<max(designerRows, sent.count + (form?.more == nil ? 0 : moreRows))).html { i in
             fieldRow(i, i < sent.count ? sent[i] : nil, chrome, targets: targets, errors: problems.byRow[i] ?? [])
         }
         let selected: (Bool) -> HTML = { $0 ? HTML(raw: " selected") : .empty }
@@ -111,6 +111,7 @@ enum DatasetPages {
           </div>
           <label>\(chrome.t("คำอธิบาย", "Description"))<textarea name="description" rows="2">\(form?.description)</textarea></label>
           \(fieldTable(rows, chrome, archivable: false))
+          \(addFieldButton(chrome))
           <p class="muted">\(chrome.t("แถวที่ไม่มีรหัสช่องจะถูกข้าม", "Rows without a key are skipped."))</p>
           <button type="submit" id="create-dataset">\(chrome.t("สร้างชุดข้อมูล", "Create dataset"))</button>
         </form>
@@ -125,6 +126,17 @@ enum DatasetPages {
           <th>\(c.t("รหัสช่อง", "Key"))</th><th>\(c.t("ชนิด", "Type"))</th><th>\(c.t("ป้ายชื่อ (ไทย)", "Label (Thai)"))</th><th>\(c.t("ป้ายชื่อ (อังกฤษ)", "Label (English)"))</th>
           <th>\(c.t("ต้องกรอก", "Required"))</th><th>\(c.t("ไม่ซ้ำ", "Unique"))</th><th>\(c.t("ตัวเลือก", "Choices"))</th>\(archivable ? "<th>\(c.t("เก็บถาวร", "Archive"))</th>" as HTML : .empty)</tr></thead>
         \(rows)</table></div>
+        """
+    }
+
+    /// Rows beyond those shown: one at a time in the page (`field-rows.js`), or, without
+    /// JavaScript, the form posted back as typed with `moreRows` blank rows more, saving nothing.
+    static let moreRows = 5
+
+    static func addFieldButton(_ c: PageChrome) -> HTML {
+        """
+        <p><button type="submit" name="more" value="1" formnovalidate class="secondary" id="add-field">+ \(c.t("เพิ่มช่อง", "Add a field"))</button></p>
+        <script type="module" src="\(SiteURL.asset("field-rows.js").path)"></script>
         """
     }
 
@@ -213,6 +225,8 @@ enum DatasetPages {
         }
         var titleTH: String; var titleEN: String?; var slug: String; var division: String?; var lawfulBasis: String?
         var description: String?; var fields: [Row]?
+        /// Set by "add a field" without JavaScript: show the form again with more rows.
+        var more: String?
     }
 
     /// A field's stored default as the designer shows it: the text the record form would take.
@@ -283,6 +297,7 @@ enum DatasetPages {
     static func create(_ req: Request, _ ctx: TenantContext) async throws -> Response {
         let user = try ctx.require(.designDatasets)
         let form = try req.content.decode(DesignForm.self)
+        if form.more != nil { return try await designer(req, ctx, form: form) }
         let targets = Set(try await referenceTargets(ctx, user).map(\.slug))
         let design = fieldDefinitions(form.fields ?? [], targets: targets)
         guard design.problems.isEmpty else {
@@ -687,7 +702,7 @@ enum DatasetPages {
         <div class="table-wrap"><table id="recent-imports"><thead><tr><th>\(chrome.t("นำเข้าเมื่อ", "Imported"))</th><th>\(chrome.t("โดย", "By"))</th><th>\(chrome.t("ผล", "Result"))</th><th></th></tr></thead><tbody>
         \(imports.html { job in """
           <tr><td>\(chrome.dateTime(job.createdAt))</td><td>\(job.actor)</td><td>\(job.importResult.map { chrome.t("ใหม่ \($0.imported) · ปรับปรุง \($0.updated)", "\($0.imported) new · \($0.updated) updated") } ?? "")</td>
-          <td><form method="post" action="\(url(ctx, .datasetRestore(.slug(d.slug))))" onsubmit="return confirm(this.dataset.confirm)" data-confirm="\(confirmRestore)">\(chrome.csrfField)<input type="hidden" name="at" value="\(DatasetService.instantText(job.createdAt))"><button type="submit" class="undo-import">\(chrome.t("คืนชุดข้อมูลไปก่อนการนำเข้านี้", "Put the dataset back as it was before this import"))</button></form></td></tr>
+          <td><form method="post" action="\(url(ctx, .datasetRestore(.slug(d.slug))))" onsubmit="return confirm(this.dataset.confirm)" data-confirm="\(confirmRestore)">\(chrome.csrfField)<input type="hidden" name="at" value="\(InstantText.format(job.createdAt))"><button type="submit" class="undo-import">\(chrome.t("คืนชุดข้อมูลไปก่อนการนำเข้านี้", "Put the dataset back as it was before this import"))</button></form></td></tr>
           """ as HTML })
         </tbody></table></div>
         """ as HTML)
@@ -746,7 +761,7 @@ enum DatasetPages {
         let form = try req.content.decode(Form.self)
         let moment: Date
         if let at = form.at {
-            guard let start = DatasetsAPIController.parseInstant(at) else { throw AppError.malformed }
+            guard let start = InstantText.parse(at) else { throw AppError.malformed }
             moment = start.addingTimeInterval(-0.001)
         } else {
             let day: CalendarDay
@@ -759,8 +774,12 @@ enum DatasetPages {
             let seconds = hour * 3600 + (parts.count > 1 ? parts[1]! * 60 : 0) + (parts.count > 2 ? parts[2]! : 0)
             moment = BangkokTime.startOfDay(day).addingTimeInterval(TimeInterval(seconds) + 0.999)   // the whole second
         }
-        let changed = try await service.restoreDataset(d, at: moment)
-        try await req.audit("update", "dataset", id: d.slug, "restored dataset \(d.slug) to \(DatasetService.instantText(moment)): \(changed) changed")
+        let changed: Int
+        do { changed = try await service.restoreDataset(d, at: moment) } catch let e as DatasetService.InvalidRecord {
+            throw AppError(.conflict, th: "คืนชุดข้อมูลไม่ได้: " + e.errors.map(\.message.th).joined(separator: "; "),
+                           en: "The dataset cannot be restored: " + e.errors.map(\.message.en).joined(separator: "; "))
+        }
+        try await req.audit("update", "dataset", id: d.slug, "restored dataset \(d.slug) to \(InstantText.format(moment)): \(changed) changed")
         return req.redirect(to: url(ctx, .dataset(.slug(d.slug))) + "?notice=restored&n=\(changed)", redirectType: .normal)
     }
 }
@@ -806,6 +825,7 @@ extension DatasetPages {
         <form method="post" action="\(url(ctx, .datasetFields(.slug(d.slug))))" class="stack wide" id="fields-form">
           \(chrome.csrfField)
           \(fieldTable(rows, chrome, archivable: true))
+          \(addFieldButton(chrome))
           <button type="submit" id="save-fields">\(chrome.t("บันทึกโครงสร้าง", "Save the fields"))</button>
         </form>
         """
@@ -814,7 +834,9 @@ extension DatasetPages {
 
     static func changeFields(_ req: Request, _ ctx: TenantContext) async throws -> Response {
         let (service, access, d, schema) = try await load(req, ctx, write: true)
-        let rows = try req.content.decode(FieldsForm.self).fields ?? []
+        let form = try req.content.decode(FieldsForm.self)
+        let rows = form.fields ?? []
+        if form.more != nil { return try await fieldsPage(req, ctx, sent: rows + Array(repeating: DesignForm.Row(), count: moreRows)) }
         // Archived rows are left out of the new list: the evolution archives what is missing.
         let archived = Set(rows.indices.filter { rows[$0].archive != nil })
         let active = rows.enumerated().map { i, row in archived.contains(i) ? DesignForm.Row() : row }
@@ -832,7 +854,7 @@ extension DatasetPages {
         do {
             switch try await service.changeSchema(d, fields: design.fields, renames: renames) {
             case .refused(let blockers):
-                return try await fieldsPage(req, ctx, notice: .init(th: "เปลี่ยนชนิดข้อมูลไม่ได้ ค่าต่อไปนี้แปลงไม่ได้", en: "The type change was refused: these values cannot be converted."),
+                return try await fieldsPage(req, ctx, notice: .init(th: "เปลี่ยนช่องข้อมูลไม่ได้ ค่าต่อไปนี้แปลงไม่ได้หรือซ้ำกัน", en: "The change was refused: these values cannot be converted or are duplicates."),
                                             blockers: blockers, sent: rows, status: .conflict)
             case .changed(_, let summary):
                 try await req.audit("update", "dataset", id: d.slug, summary)
@@ -843,7 +865,7 @@ extension DatasetPages {
         }
     }
 
-    struct FieldsForm: Content { var fields: [DesignForm.Row]? }
+    struct FieldsForm: Content { var fields: [DesignForm.Row]?; var more: String? }
 }
 
 extension DatasetPages.DesignForm.Row {

@@ -1,4 +1,5 @@
 import Fluent
+import NIOConcurrencyHelpers
 import SQLKit
 import Foundation
 import Datasets
@@ -151,12 +152,16 @@ struct DatasetService: Sendable {
         try await checkReferenceTargets(fields, own: d.slug)
         let records = try await scope.query(DatasetRecord.self).filter(\.$datasetID == (try d.requireID())).all()
         let decoded = try records.map { (id: try $0.requireID(), values: try Self.values($0, schema)) }
-        let blockers = evolution.unconvertibleRecords(decoded)
+        let live = zip(records, decoded).filter { $0.0.deletedAt == nil }.map(\.1)
+        let blockers = evolution.unconvertibleRecords(decoded) + evolution.duplicateUniqueValues(live)
         guard blockers.isEmpty else { return .refused(blockers) }
         let newSchema = evolution.result
         let fieldsJSON = try Self.encodeFields(newSchema.fields)
         let moves = !evolution.renamed.isEmpty || !evolution.needsNoConversion
+        // The unique values' keys follow a field made unique, renamed, archived or converted.
+        let rebuildKeys = moves || schema.activeFields.filter(\.unique).map(\.key) != newSchema.activeFields.filter(\.unique).map(\.key)
         try await scope.transaction { tx in
+            if rebuildKeys { try await tx.query(RecordKey.self).filter(\.$datasetID == d.requireID()).delete() }
             try await Self.holdFields(of: d, on: tx.db, forSchemaChange: true)
             let writer = DatasetService(scope: tx, actor: actor, syncColumns: false, fieldsHeld: true)
             d.fieldsJSON = fieldsJSON
@@ -172,6 +177,23 @@ struct DatasetService: Sendable {
             }
             // The columns follow the new fields: rebuilt from the records as they now are.
             try await Self.columns(d, newSchema, on: tx.db)?.rebuild()
+            if rebuildKeys {
+                try await tx.query(RecordKey.self).filter(\.$datasetID == d.requireID()).delete()
+                var keys: [RecordKey] = []
+                for (r, old) in zip(records, decoded) where r.deletedAt == nil {
+                    let values = try evolution.migrate(old.values)
+                    for field in newSchema.activeFields where field.unique {
+                        guard let v = values[field.key], !v.isNull else { continue }
+                        let k = RecordKey()
+                        k.tenantID = tx.tenantID; k.datasetID = try d.requireID(); k.fieldKey = field.key
+                        k.valueKey = SearchText.compactKey(v.text); k.recordID = try r.requireID()
+                        keys.append(k)
+                    }
+                }
+                for start in stride(from: 0, to: keys.count, by: 500) {
+                    try await Array(keys[start..<min(start + 500, keys.count)]).create(on: tx.db)
+                }
+            }
         }
         let types = evolution.typeChanges.map { "\($0.key) \($0.from.rawValue)→\($0.to.rawValue)" }
         return .changed(newSchema, summary: "schema of \(d.slug): renamed \(evolution.renamed), archived \(evolution.archived), added \(evolution.added), types \(types)")
@@ -198,7 +220,10 @@ struct DatasetService: Sendable {
         let total = try await base.count()
         var page = base
         if let sort = q.sort, let sql = scope.db as? any SQLDatabase {
-            let expr = JSONPath.extract(sql, column: "values_json", key: sort.field)
+            let textual: Set<FieldType> = [.text, .longText, .choice, .multiChoice, .email, .file]
+            let thai = try Self.schema(of: d).field(sort.field).map { textual.contains($0.type) } ?? false
+            let expr = thai ? try await JSONPath.thaiSortKey(sql, column: "values_json", key: sort.field)
+                            : JSONPath.extract(sql, column: "values_json", key: sort.field)
             page = page.sort(.custom(SQLOrderBy(expression: expr, direction: sort.descending ? SQLDirection.descending : SQLDirection.ascending) as any SQLExpression))
         }
         let items = try await page.sort(\.$createdAt).sort(\.$id).range(q.offset..<(q.offset + q.limit)).all()
@@ -276,7 +301,9 @@ struct DatasetService: Sendable {
         for ref in validator.references(in: values) {
             guard let field = schema.field(ref.field) else { continue }
             let exists: Bool
-            if let slug = ref.dataset {
+            if ref.dataset == RecordValidator.storedFile {
+                exists = try await scope.query(RecordFile.self).filter(\.$id == ref.id).filter(\.$datasetID == d.requireID()).count() > 0
+            } else if let slug = ref.dataset {
                 let target = try await scope.query(Dataset.self).filter(\.$slug == slug).first()
                 exists = try await target.asyncMap { t in
                     try await scope.query(DatasetRecord.self).filter(\.$datasetID == t.requireID()).filter(\.$id == ref.id).filter(\.$deletedAt == nil).count() > 0
@@ -308,13 +335,6 @@ struct DatasetService: Sendable {
         try await db.create(v)
     }
 
-    /// An instant as ISO 8601 to the millisecond (UTC), as `?at=` and the restore form read it.
-    static func instantText(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: date)
-    }
-
     /// The tenant's villages and communities, to read village fields written by name or number.
     func villageNames() async throws -> VillageNames {
         VillageNames(try await scope.query(Village.self).all().map {
@@ -325,17 +345,6 @@ struct DatasetService: Sendable {
     /// `villageNames()` when the schema has a village field, else nil (no query).
     func villageNames(for schema: DatasetSchema) async throws -> VillageNames? {
         schema.activeFields.contains { $0.type == .village } ? try await villageNames() : nil
-    }
-
-    /// What a village value is called in files people open (CSV, Excel, GeoJSON): "หมู่ที่ 1
-    /// หนองกี่", or a community's name; the import reads it back.
-    func villageLabels(for schema: DatasetSchema) async throws -> [UUID: String] {
-        guard schema.activeFields.contains(where: { $0.type == .village }) else { return [:] }
-        var out: [UUID: String] = [:]
-        for v in try await scope.query(Village.self).all() {
-            out[try v.requireID()] = v.kind == "moo" && v.number != nil ? "หมู่ที่ \(v.number!) \(v.nameTH)" : v.nameTH
-        }
-        return out
     }
 
     /// A filter's value for `field` from its text; a village also by name or number, and a
@@ -384,9 +393,12 @@ struct DatasetService: Sendable {
 
     /// Writes a new version of `r` (values and trash state) with its keys and history.
     func save(_ d: Dataset, _ schema: DatasetSchema, _ r: DatasetRecord, values: RecordValues, deleted: Bool, action: String, at: Date = Date()) async throws -> DatasetRecord {
+        let json = try Self.encode(values, schema)
+        // A change that changes nothing (`PATCH {}`, a row imported again as it is) is no new version.
+        if json == r.valuesJSON && deleted == (r.deletedAt != nil) { return r }
         let first = r.version == 1 ? Self.firstVersion(of: r) : nil
         r.version += 1
-        r.valuesJSON = try Self.encode(values, schema)
+        r.valuesJSON = json
         r.searchText = Self.searchText(values)
         r.deletedAt = deleted ? (r.deletedAt ?? at) : nil
         r.updatedAt = at; r.updatedBy = actor
@@ -480,7 +492,10 @@ struct DatasetService: Sendable {
             let versions = try await tx.query(RecordVersion.self).filter(\.$datasetID == did).filter(\.$at <= moment).sort(\.$version).all()
             var stateAt: [UUID: RecordVersion] = [:]
             for v in versions { stateAt[v.recordID] = v }   // sorted by version: the last one wins
-            var changed = 0
+            // First what each record becomes, then the writes: a restore can swap unique values
+            // between records, so the keys of every record that changes are let go before any
+            // is written again.
+            var changes: [(record: DatasetRecord, values: RecordValues, deleted: Bool)] = []
             for r in records {
                 let id = try r.requireID()
                 var target = stateAt[id]
@@ -491,11 +506,48 @@ struct DatasetService: Sendable {
                 if shouldBeDeleted == (r.deletedAt != nil) && targetJSON == r.valuesJSON { continue }
                 let (values, unreadable) = try schema.decodeVersion(fromJSON: targetJSON)
                 guard unreadable.isEmpty else { throw InvalidRecord(errors: unreadable) }
-                _ = try await service.save(d, schema, r, values: values, deleted: shouldBeDeleted, action: "restore-dataset", at: now)
-                changed += 1
+                changes.append((r, values, shouldBeDeleted))
             }
+            try await Self.refuseDuplicateKeys(after: changes.map { ($0.record, $0.values, $0.deleted) }, in: d, schema, on: tx)
+            let changing = try changes.map { try $0.record.requireID() }
+            for start in stride(from: 0, to: changing.count, by: 500) {
+                let ids = Array(changing[start..<min(start + 500, changing.count)])
+                try await tx.query(RecordKey.self).filter(\.$recordID ~~ ids).delete()
+            }
+            for change in changes {
+                _ = try await service.save(d, schema, change.record, values: change.values, deleted: change.deleted, action: "restore-dataset", at: now)
+            }
+            let changed = changes.count
             return changed
         }
+    }
+
+    /// A dataset restored to a moment must still hold each unique value once: a field made
+    /// unique after that moment, or values of records kept as they are, can clash with the
+    /// restored ones. Such a restore is refused with the values and their records.
+    static func refuseDuplicateKeys(after changes: [(DatasetRecord, RecordValues, Bool)], in d: Dataset, _ schema: DatasetSchema,
+                                    on tx: TenantScope) async throws {
+        let unique = RecordValidator(schema: schema).uniqueFields
+        guard !unique.isEmpty else { return }
+        let changing = Set(changes.compactMap { $0.0.id })
+        var owner: [String: [String: UUID]] = [:]
+        for k in try await tx.query(RecordKey.self).filter(\.$datasetID == d.requireID()).all() where !changing.contains(k.recordID) {
+            owner[k.fieldKey, default: [:]][k.valueKey] = k.recordID
+        }
+        var errors: [FieldError] = []
+        for (r, values, deleted) in changes where !deleted {
+            for key in unique {
+                guard let v = values[key], !v.isNull, let field = schema.field(key) else { continue }
+                let compact = SearchText.compactKey(v.text)
+                if let other = owner[key]?[compact], other != r.id {
+                    errors.append(FieldError(field, .init(th: "ค่า \(v.text) จะซ้ำกันในระเบียน \(other.uuidString) และ \(r.id?.uuidString ?? "")",
+                                                          en: "\(v.text) would be held by both \(other.uuidString) and \(r.id?.uuidString ?? "")")))
+                } else {
+                    owner[key, default: [:]][compact] = r.id
+                }
+            }
+        }
+        guard errors.isEmpty else { throw InvalidRecord(errors: errors) }
     }
 }
 
@@ -541,6 +593,33 @@ enum JSONPath {
     }
 
     /// `column->key = value`: compared as JSON on PostgreSQL, as SQLite's scalar otherwise.
+    /// A text value in Thai dictionary order rather than by code point, where a word starting
+    /// with เ แ โ ใ ไ would come after every other. PostgreSQL compares with ICU's Thai
+    /// collation where it has one; SQLite (and PostgreSQL without ICU) by the text in lower case with its tone
+    /// and silent marks left out and a leading vowel put after its consonant, as the dictionary
+    /// orders the first syllable.
+    static func thaiSortKey(_ db: any SQLDatabase, column: String, key: String) async throws -> SQLQueryString {
+        if isPostgres(db), try await hasThaiCollation(db) {
+            return "((\(ident: column)::jsonb ->> \(literal: key)) COLLATE \"th-TH-x-icu\")"
+        }
+        var text: SQLQueryString = "lower(\(isPostgres(db) ? "(\(ident: column)::jsonb ->> \(literal: key))" as SQLQueryString : extract(db, column: column, key: key)))"
+        for mark in ["\u{0E47}", "\u{0E48}", "\u{0E49}", "\u{0E4A}", "\u{0E4B}", "\u{0E4C}"] {
+            text = "replace(\(text), \(literal: mark), '')"
+        }
+        let first: SQLQueryString = "substr(\(text), 1, 1)"
+        return "(CASE WHEN \(first) IN ('เ', 'แ', 'โ', 'ใ', 'ไ') THEN substr(\(text), 2, 1) || \(text) ELSE \(text) END)"
+    }
+
+    private static let thaiCollation = NIOLockedValueBox<Bool?>(nil)
+
+    static func hasThaiCollation(_ db: any SQLDatabase) async throws -> Bool {
+        if let known = thaiCollation.withLockedValue({ $0 }) { return known }
+        struct Row: Decodable { let n: Int }
+        let found = try await db.raw("SELECT count(*)::int AS n FROM pg_collation WHERE collname = 'th-TH-x-icu'").first(decoding: Row.self)?.n ?? 0
+        thaiCollation.withLockedValue { $0 = found > 0 }
+        return found > 0
+    }
+
     static func equals(_ db: any SQLDatabase, column: String, key: String, value: FieldValue) -> SQLQueryString {
         let json = value.json
         let left = extract(db, column: column, key: key)

@@ -262,7 +262,8 @@ enum DatasetsAPIController {
         let version: Int
         let action: String
         let actor: String
-        let at: Date
+        /// To the millisecond, rounded up: `restore?at=` this instant gives this version.
+        let at: String
         let deleted: Bool
         let values: RecordValues
     }
@@ -270,7 +271,7 @@ enum DatasetsAPIController {
     static func history(_ req: Request, _ ctx: TenantContext) async throws -> Response {
         let (service, d, schema, r) = try await loadRecord(req, ctx, write: false, includeDeleted: true)
         let versions = try await service.history(r).map {
-            VersionOut(version: $0.version, action: $0.action, actor: $0.actor, at: $0.at, deleted: $0.deleted,
+            VersionOut(version: $0.version, action: $0.action, actor: $0.actor, at: InstantText.format($0.at, roundingUp: true), deleted: $0.deleted,
                        values: try schema.decodeVersion(fromJSON: $0.valuesJSON).values)
         }
         try await auditPersonalRead(req, d, count: versions.count, id: r.id?.uuidString)
@@ -311,22 +312,14 @@ enum DatasetsAPIController {
 
     static func restoreDataset(_ req: Request, _ ctx: TenantContext) async throws -> Response {
         let (service, _, d, _) = try await dataset(req, ctx, write: true)
-        guard let raw = try? req.query.get(String.self, at: "at"), let moment = parseInstant(raw) else {
+        guard let raw = try? req.query.get(String.self, at: "at"), let moment = InstantText.parse(raw) else {
             throw AppError(.badRequest, th: "ต้องระบุเวลา at ในรูปแบบ ISO 8601", en: "Give the moment as ?at=ISO-8601-time.")
         }
-        let changed = try await service.restoreDataset(d, at: moment)
+        let changed: Int
+        do { changed = try await service.restoreDataset(d, at: moment) } catch let e as DatasetService.InvalidRecord { return invalid(e) }
         try await req.audit("update", "dataset", id: d.slug, "restored dataset \(d.slug) as it was at \(raw): \(changed) record(s) changed")
-        struct Out: Content { let restored: Int; let at: Date }
-        return try await Out(restored: changed, at: moment).encodeResponse(for: req)
-    }
-
-    static func parseInstant(_ raw: String) -> Date? {
-        let withFraction = ISO8601DateFormatter()
-        withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let d = withFraction.date(from: raw) { return d }
-        if let d = ISO8601DateFormatter().date(from: raw) { return d }
-        if let day = try? CalendarDay(iso8601: raw) { return BangkokTime.startOfDay(day) }
-        return nil
+        struct Out: Content { let restored: Int; let at: String }
+        return try await Out(restored: changed, at: InstantText.format(moment)).encodeResponse(for: req)
     }
 
     // MARK: Import, export, jobs
@@ -360,6 +353,16 @@ enum DatasetsAPIController {
             progress = registry.get(id) ?? job.progress
             result = job.importResult
             error = job.failure
+        }
+
+        /// `result` is always there, `null` until the job is done, as the API promises.
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id)
+            try c.encode(status, forKey: .status)
+            try c.encode(progress, forKey: .progress)
+            try c.encode(result, forKey: .result)
+            try c.encodeIfPresent(error, forKey: .error)
         }
     }
 }

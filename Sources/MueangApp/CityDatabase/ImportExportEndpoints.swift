@@ -83,12 +83,12 @@ enum DatasetImportEndpoint {
 
     static func respond(_ result: ImportResult, mode: ImportMode, req: Request) throws -> Response {
         struct Rejected: Content {
-            let imported: Int; let updated: Int; let rejected: [ImportResult.Rejected]; let error: LocalizedMessage
+            let imported: Int; let updated: Int; let rejected: [ImportResult.Rejected]; let ignoredColumns: [String]; let error: LocalizedMessage
         }
         let response = Response(status: .ok)
         if mode == .allOrNothing && !result.rejected.isEmpty {
             response.status = .unprocessableEntity
-            try response.content.encode(Rejected(imported: 0, updated: 0, rejected: result.rejected, error: .init(
+            try response.content.encode(Rejected(imported: 0, updated: 0, rejected: result.rejected, ignoredColumns: result.ignoredColumns, error: .init(
                 th: "ไม่ได้นำเข้าข้อมูลเลย เพราะมี \(result.rejected.count) ข้อผิดพลาด", en: "Nothing was imported: \(result.rejected.count) problem(s) were found.")))
         } else {
             try response.content.encode(result, as: .json)
@@ -215,7 +215,8 @@ enum DatasetImportEndpoint {
 
     static func startJob(_ req: Request, _ ctx: TenantContext, _ service: DatasetService, _ d: Dataset, _ source: any RowSource,
                          file: URL, mode: ImportMode, key: String?, size: Int) async throws -> Response {
-        let jobID = try await launch(req, ctx, service, d, source, file: file, mode: mode, key: key, mapping: nil, size: size)
+        let jobID = try await launch(req, ctx, service, d, source, file: file, sheet: try? req.query.get(String.self, at: "sheet"),
+                                     mode: mode, key: key, mapping: nil, size: size)
         struct Accepted: Content { let job: UUID }
         return try await Accepted(job: jobID).encodeResponse(status: .accepted, for: req)
     }
@@ -223,7 +224,7 @@ enum DatasetImportEndpoint {
     /// Runs the import in the background as a job whose progress and result can be polled,
     /// so it survives a page reload. Returns the job id.
     static func launch(_ req: Request, _ ctx: TenantContext, _ service: DatasetService, _ d: Dataset, _ source: any RowSource,
-                       file: URL, mode: ImportMode, key: String?, mapping: [String?]?, size: Int) async throws -> UUID {
+                       file: URL, sheet: String?, mode: ImportMode, key: String?, mapping: [String?]?, size: Int) async throws -> UUID {
         let job = DatasetJob()
         job.id = UUID()
         job.datasetID = try d.requireID(); job.kind = "import"; job.status = "running"; job.progress = 0
@@ -238,6 +239,7 @@ enum DatasetImportEndpoint {
         let estimated = estimateRows(file, size: size)
         let logger = req.logger
         let user = req.currentUser, ip = req.clientIP, requestID = req.requestID
+        let rejectsFile = RejectedRows.file(app, tenant: tenantID, job: jobID)
         Task {
             defer { try? FileManager.default.removeItem(at: file) }
             var status = "failed"
@@ -247,7 +249,13 @@ enum DatasetImportEndpoint {
                                                  progress: { registry.set(jobID, $0) }, estimatedRows: estimated)
                 status = "done"
                 resultJSON = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
-                try? await Audit.record(on: app.db, tenantID: tenantID, user: user, action: "import", objectType: "dataset", objectID: d.slug,
+                if !result.rejected.isEmpty {
+                    // While the upload is still here: its rejected rows as they were, to fix and import again.
+                    do { try RejectedRows.write(result.rejected, from: try openSource(file, sheet: sheet), to: rejectsFile) } catch {
+                        logger.report(error: error)
+                    }
+                }
+                try? await Audit.record(on: app.jobsDatabase, tenantID: tenantID, user: user, action: "import", objectType: "dataset", objectID: d.slug,
                                         summary: "import job into \(d.slug): \(result.imported) new, \(result.updated) updated, \(result.rejected.count) rejected",
                                         ip: ip, requestID: requestID)
             } catch {
@@ -257,10 +265,12 @@ enum DatasetImportEndpoint {
                 resultJSON = DatasetJob.failureJSON(code == .internalServerError
                     ? .init(th: "การนำเข้าล้มเหลว ไม่มีข้อมูลใดถูกเปลี่ยน", en: "The import failed; nothing was changed.") : described)
             }
-            if let j = try? await DatasetJob.find(jobID, on: app.db) {
+            // On the jobs' own connections, which wait for another import's write to end
+            // (the requests' connections give up after `DatabaseBusy.requestWait`).
+            if let j = try? await DatasetJob.find(jobID, on: app.jobsDatabase) {
                 j.status = status; j.resultJSON = resultJSON; j.finishedAt = Date()
                 j.progress = status == "done" ? 1 : registry.get(jobID) ?? 0
-                try? await j.update(on: app.db)
+                try? await j.update(on: app.jobsDatabase)
             }
             registry.finish(jobID)
         }
@@ -306,7 +316,8 @@ enum DatasetExportEndpoint {
         query.search = try? req.query.get(String.self, at: "q")
         query.villages = DatasetsAPIController.villageFilter(access, schema)
         let params = (try? req.query.decode([String: String].self)) ?? [:]
-        query.filters = try DatasetsAPIController.fieldFilters(params, schema, except: ["format", "q"], villages: try await service.villageNames(for: schema))
+        let villageNames = try await service.villageNames(for: schema)
+        query.filters = try DatasetsAPIController.fieldFilters(params, schema, except: DatasetsAPIController.reserved.union(["format", "q", "sheet"]), villages: villageNames)
         try await req.audit("export", "dataset", id: d.slug, "exported \(d.slug) as \(format)", personalData: d.lawfulBasis != "no-personal-data")
         let fields = schema.activeFields
         let dir = URL(fileURLWithPath: req.application.appConfig.dataDirectory).appendingPathComponent("exports")
@@ -316,7 +327,7 @@ enum DatasetExportEndpoint {
             throw AppError(.insufficientStorage, th: "สร้างไฟล์ไม่ได้", en: "Could not create the export file.")
         }
         // Files people open name villages ("หมู่ที่ 1 หนองกี่"); the JSON keeps the API's ids.
-        let villages = try await service.villageLabels(for: schema)
+        let villages = villageNames?.labels ?? [:]
         do {
             switch format {
             case "csv":
@@ -324,7 +335,7 @@ enum DatasetExportEndpoint {
                 try w.writeRow(["id"] + fields.map(\.key))
                 try await pages(service, d, query) { r in
                     let values = Self.named(try r.values(schema), villages)
-                    try w.writeRow([r.id.uuidString.lowercased()] + fields.map { Self.csvCell(values[$0.key]) })
+                    try w.writeRow([r.id.uuidString] + fields.map { Self.csvCell(values[$0.key]) })
                 }
                 try w.finish()
             case "json":
@@ -333,14 +344,15 @@ enum DatasetExportEndpoint {
                 var out = Data("{\"items\":[".utf8)
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                var first = true
+                var written = 0
                 try await pages(service, d, query) { r in
-                    if !first { out.append(UInt8(ascii: ",")) }
-                    first = false
+                    if written > 0 { out.append(UInt8(ascii: ",")) }
+                    written += 1
                     out.append(try encoder.encode(DatasetsAPIController.RecordOut(id: r.id, version: r.version, values: try r.values(schema))))
                     if out.count >= 1 << 16 { try handle.write(contentsOf: out); out.removeAll(keepingCapacity: true) }
                 }
-                out.append(contentsOf: "]}".utf8)
+                // Like every list of the API; the count is known once the items are written.
+                out.append(contentsOf: "],\"total\":\(written)}".utf8)
                 try handle.write(contentsOf: out)
             case "geojson":
                 let w = GeoJSONWriter(fileHandle: handle)
@@ -353,7 +365,7 @@ enum DatasetExportEndpoint {
                     let geometry = spatial.lazy.compactMap { values[$0.key].flatMap(Self.geometry) }.first
                     var properties: [(String, GeoJSONValue)] = []
                     for f in fields where f.key != geometryField?.key { properties.append((f.key, Self.property(values[f.key]))) }
-                    try w.writeFeature(id: r.id.uuidString.lowercased(), geometry: geometry, properties: properties)
+                    try w.writeFeature(id: r.id.uuidString, geometry: geometry, properties: properties)
                 }
                 try w.finish()
             default:
@@ -392,10 +404,28 @@ enum DatasetExportEndpoint {
         let text = v.text
         switch v {
         case .integer, .decimal, .date, .datetime, .boolean, .point: return text
+        case _ where Self.excelWouldRenumber(text):
+            // Excel reads a phone "0812345678" as 812345678 and a national ID as 1.10170E+12;
+            // written as a text formula it shows as it is, and the importer reads it back.
+            return "=\"" + text + "\""
         default:
             guard let first = text.utf8.first, Self.formulaStarts.contains(first) else { return text }
             return "'" + text
         }
+    }
+
+    /// Text that Excel would open as something else and change: digits with a leading zero
+    /// (dropped) or more than 11 of them (scientific notation, rounded when saved), and a house
+    /// number such as 12/3 or 1-2, which it takes for a date.
+    static func excelWouldRenumber(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 2, bytes.count <= 14 else { return false }
+        let isDigit: (UInt8) -> Bool = { $0 >= 0x30 && $0 <= 0x39 }
+        if bytes.allSatisfy(isDigit) { return bytes[0] == 0x30 || bytes.count > 11 }
+        // Two or three runs of 1 to 4 digits joined by one kind of "/" or "-".
+        guard let separator = bytes.first(where: { !isDigit($0) }), separator == 0x2F || separator == 0x2D else { return false }
+        let runs = bytes.split(separator: separator, omittingEmptySubsequences: false)
+        return (2...3).contains(runs.count) && runs.allSatisfy { (1...4).contains($0.count) && $0.allSatisfy(isDigit) }
     }
 
     /// What an export reads of a record.
@@ -498,6 +528,12 @@ enum DatasetExportEndpoint {
         case .decimal(let d): return .number(NSDecimalNumber(decimal: d).doubleValue, raw: "\(d)")
         case .boolean(let b): return .bool(b)
         case .date(let day): return .date(day)
+        case .datetime(let instant):
+            // A date-time cell in Bangkok time, as people read it (Excel cells have no zone).
+            let local = Int64(instant.timeIntervalSince1970.rounded(.down)) + Int64(BangkokTime.utcOffsetSeconds)
+            let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+            guard let day = CalendarDay(daysSince1970: Int(days)) else { return .text(v.text) }
+            return .dateTime(LocalDateTime(day: day, secondsIntoDay: Double(local - days * 86_400)))
         default: return .text(v.text)
         }
     }

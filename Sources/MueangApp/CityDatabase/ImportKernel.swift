@@ -122,6 +122,7 @@ struct ImportKernel: Sendable {
                      _ w: inout Worker, _ out: inout Output) -> Bool {
         w.scratch.removeAll(keepingCapacity: true)
         let fields = records.fields(of: r)
+        if fields.count > plan.width { return false }   // values past the header, perhaps: the usual way judges
         for (i, slot) in plan.slots.enumerated() {
             let span: Span
             if let column = slot.column, column < fields.count {
@@ -312,7 +313,8 @@ struct ImportKernel: Sendable {
     static func plainText(_ cell: UnsafeBufferPointer<UInt8>) -> Bool? {
         var i = 0, upper = false, previous: UInt32 = 0x20
         let n = cell.count
-        guard n > 0 else { return nil }
+        // A long text, and one behind an export's apostrophe, are judged the usual way.
+        guard n > 0, n <= FieldDefinition.maxTextLength, cell[0] != 0x27 else { return nil }
         while i < n {
             let at = i, b = cell[i]
             let v: UInt32

@@ -17,6 +17,21 @@ struct ImportResult: Codable, Sendable {
     var imported = 0
     var updated = 0
     var rejected: [Rejected] = []
+    /// Headers of the file's columns that no field took, so nothing is left out unsaid.
+    var ignoredColumns: [String] = []
+
+    init(imported: Int = 0, updated: Int = 0, rejected: [Rejected] = [], ignoredColumns: [String] = []) {
+        (self.imported, self.updated, self.rejected, self.ignoredColumns) = (imported, updated, rejected, ignoredColumns)
+    }
+
+    // Jobs finished before `ignoredColumns` existed have none in their stored result.
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        imported = try c.decode(Int.self, forKey: .imported)
+        updated = try c.decode(Int.self, forKey: .updated)
+        rejected = try c.decode([Rejected].self, forKey: .rejected)
+        ignoredColumns = try c.decodeIfPresent([String].self, forKey: .ignoredColumns) ?? []
+    }
 }
 
 enum ImportMode: String, Sendable { case allOrNothing = "all_or_nothing", validRows = "valid_rows" }
@@ -94,6 +109,9 @@ struct ImportService: Sendable {
     var allowsKernel = true
     /// Told how many rows the kernel wrote, when it has (tests).
     var kernelWrote: (@Sendable (Int) -> Void)? = nil
+    /// Whether rows that update records by key are written in batches (`KeyUpdater`); else
+    /// one at a time through `DatasetService.save` (tests compare the two).
+    var batchesKeyUpdates = true
 
     func run(_ d: Dataset, source file: any RowSource, mode: ImportMode, keyField: String?, mapping chosen: [String?]? = nil,
              progress: (@Sendable (Double) -> Void)? = nil, estimatedRows: Int = 0) async throws -> ImportResult {
@@ -118,7 +136,7 @@ struct ImportService: Sendable {
         let did = try d.requireID()
         let actor = service.actor
         let uniqueFields = validator.uniqueFields
-        let hasReferences = schema.activeFields.contains { $0.type == .reference || $0.type == .village }
+        let hasReferences = schema.activeFields.contains { $0.type == .reference || $0.type == .village || $0.type == .file }
 
         let result = try await service.scope.transaction { tx in
             if let sql = tx.db as? any SQLDatabase, !JSONPath.isPostgres(sql) {
@@ -130,6 +148,8 @@ struct ImportService: Sendable {
             }
             try await DatasetService.holdFields(of: d, on: tx.db)
             var result = ImportResult()
+            result.ignoredColumns = header.indices.filter { $0 >= mapping.count || mapping[$0] == nil }.map { header[$0] }
+                .filter { !$0.allSatisfy(\.isWhitespace) }
             let writer = DatasetService(scope: tx, actor: actor, fieldsHeld: true)
             // Keys already used in the dataset, and those this file adds, for unique checks in memory.
             var used: [String: [String: UUID]] = [:]
@@ -168,6 +188,20 @@ struct ImportService: Sendable {
                     try await bulk.write(rows)
                     if !keys.isEmpty { try await keys.create(on: tx.db) }
                 }
+            }
+
+            // Rows that update existing records by key, written a batch at a time once the
+            // new records before them are (a row may update a record an earlier row added).
+            var updates: [KeyUpdate] = []
+            let updater = KeyUpdater(tx: tx, dataset: d, schema: schema, validator: validator, actor: actor, at: now,
+                                     columns: bulk.columns, lite: bulk.lite)
+            func flushUpdates() async throws {
+                guard !updates.isEmpty else { return }
+                try await flush()
+                try await settle()
+                let rows = updates
+                updates.removeAll(keepingCapacity: true)
+                try await updater.write(rows)
             }
 
             var plan = FastPlan(schema: schema, mapping: mapping)
@@ -212,15 +246,26 @@ struct ImportService: Sendable {
                     }
                 }
                 if !errors.isEmpty {
-                    for e in errors { result.rejected.append(.init(row: p.number, column: e.field, reason: e.message)) }
+                    for e in errors { result.rejected.append(.init(row: p.number, column: e.field.isEmpty ? nil : e.field, reason: e.message)) }
                 } else if mode == .allOrNothing && !result.rejected.isEmpty {
                     // keep validating, write nothing more
                 } else if let existingID {
-                    try await flush()
-                    try await settle()
-                    let r = try await writer.record(d, existingID)
-                    let merged = validator.validate(.text(Self.texts(p.cells, mapping)), existing: try DatasetService.values(r, schema))
-                    _ = try await writer.save(d, schema, r, values: merged.values, deleted: false, action: "import", at: now)
+                    if batchesKeyUpdates {
+                        updates.append(KeyUpdate(id: existingID, texts: Self.texts(p.cells, mapping)))
+                        if updates.count >= Self.updateBatchSize { try await flushUpdates() }
+                    } else {
+                        try await flush()
+                        try await settle()
+                        let r = try await writer.record(d, existingID)
+                        let merged = validator.validate(.text(Self.texts(p.cells, mapping)), existing: try DatasetService.values(r, schema))
+                        _ = try await writer.save(d, schema, r, values: merged.values, deleted: false, action: "import", at: now)
+                    }
+                    // The unique values this row gives the record are its own from now on: a
+                    // later row with one of them is refused as a duplicate, not left for the
+                    // database's unique index to fail the whole import on.
+                    for key in uniqueFields where mapping.contains(key) {
+                        if let v = validation.values[key], !v.isNull { used[key]?[SearchText.compactKey(v.text)] = existingID }
+                    }
                     result.updated += 1
                 } else {
                     let id = ids.next()
@@ -311,10 +356,11 @@ struct ImportService: Sendable {
                 }
                 if mode == .allOrNothing && !result.rejected.isEmpty {
                     // Throwing rolls the transaction back: nothing of this file stays.
-                    throw RolledBack(result: ImportResult(imported: 0, updated: 0, rejected: result.rejected))
+                    throw RolledBack(result: ImportResult(imported: 0, updated: 0, rejected: result.rejected, ignoredColumns: result.ignoredColumns))
                 }
                 try await flush()
                 try await settle()
+                try await flushUpdates()
                 if kernelRows > 0 { bulk.lite?.checkpointInBackgroundAfterCommit() }
             } catch {
                 // Never leave a write running on a transaction that is being rolled back, nor
@@ -441,6 +487,8 @@ struct ImportService: Sendable {
     /// Whether rows prepared field by field equal the original functions' answers.
     static func agrees(_ rows: ArraySlice<Prepared>, mapping: [String?], validator: RecordValidator, schema: DatasetSchema) -> Bool {
         for p in rows {
+            // Rejected for values past the header before either way read it.
+            if valuesBeyondHeader(p.cells, width: mapping.count) != nil { continue }
             let v = validator.validate(.text(texts(p.cells, mapping)))
             guard v.values == p.values, v.errors == p.errors else { return false }
             guard v.errors.isEmpty else { continue }
@@ -463,6 +511,23 @@ struct ImportService: Sendable {
         let search: String
         /// The typed columns' COPY texts (see `ValueColumns.copyText`), when the plan made them.
         var columnTexts: [String?]? = nil
+
+        /// A row refused as a whole, before its cells are read.
+        static func rejected(_ number: Int, _ cells: [String], _ error: FieldError) -> Prepared {
+            Prepared(number: number, cells: cells, values: [:], errors: [error], encoded: .success(""), search: "")
+        }
+    }
+
+    /// A row with values in columns the header does not have (a comma too many, a shifted
+    /// row) is rejected rather than read without them. Empty cells past the header are fine.
+    static func valuesBeyondHeader(_ cells: [String], width: Int) -> FieldError? {
+        guard cells.count > width else { return nil }
+        let extra = cells[width...].filter { !$0.allSatisfy(\.isWhitespace) }
+        guard !extra.isEmpty else { return nil }
+        let shown = extra.prefix(3).joined(separator: ", ")
+        return FieldError(field: "", message: .init(
+            th: "แถวนี้มีค่าเกินหัวตาราง (หัวตารางมี \(width) คอลัมน์): \(shown) อาจมีจุลภาคเกินหรือคอลัมน์เลื่อน",
+            en: "This row has values beyond the header's \(width) columns: \(shown); perhaps an extra comma or shifted columns."))
     }
 
     /// A row's cells by the field each column is mapped to.
@@ -476,6 +541,7 @@ struct ImportService: Sendable {
                         schema: DatasetSchema, plan: FastPlan?, caches: inout [FieldCaches]) async throws -> [Prepared] {
         @Sendable func one(_ row: (number: Int, cells: [String]), _ cache: inout FieldCaches) -> Prepared {
             if let plan { return plan.prepare(row.number, row.cells, &cache) }
+            if let beyond = Self.valuesBeyondHeader(row.cells, width: mapping.count) { return .rejected(row.number, row.cells, beyond) }
             let validation = validator.validate(.text(texts(row.cells, mapping)))
             guard validation.errors.isEmpty else {
                 return Prepared(number: row.number, cells: row.cells, values: validation.values, errors: validation.errors, encoded: .success(""), search: "")
@@ -564,8 +630,11 @@ struct ImportService: Sendable {
         let searchOrder: [Int]
         let schema: DatasetSchema
         let encoder: JSONEncoder
+        /// The header's columns: a row with values beyond them goes the usual way, to be rejected.
+        let width: Int
 
         init?(schema: DatasetSchema, mapping: [String?]) {
+            width = mapping.count
             let active = schema.activeFields
             let mapped = mapping.compactMap { $0 }
             guard Set(mapped).count == mapped.count, mapped.allSatisfy({ key in active.contains { $0.key == key } }),
@@ -643,6 +712,7 @@ struct ImportService: Sendable {
         }
 
         func prepare(_ number: Int, _ cells: [String], _ cache: inout FieldCaches) -> Prepared {
+            if let beyond = ImportService.valuesBeyondHeader(cells, width: width) { return .rejected(number, cells, beyond) }
             var values: RecordValues = .init(minimumCapacity: slots.count)
             var errors: [FieldError] = []
             var results = [CellResult?](repeating: nil, count: slots.count)

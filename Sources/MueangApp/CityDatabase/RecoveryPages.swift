@@ -339,17 +339,21 @@ enum RecoveryPages {
 
     /// Reads the posted copies and mapping. Returns the plan, or the page to show instead: the
     /// upload page when the files are gone, the mapping page with the message for a mistake in it.
-    enum Step { case plan(Plan), page(Response) }
+    /// With a plan, its records matched across the copies and the choices the review form sent.
+    enum Step { case matched(Plan, RecoveryWorkbench), page(Response) }
 
-    static func planOrPage(_ req: Request, _ ctx: TenantContext, _ posted: [String: String]) async throws -> Step {
+    static func matchOrPage(_ req: Request, _ ctx: TenantContext, _ user: CurrentUser, _ posted: [String: String]) async throws -> Step {
         let copies: [Copy]
         do { copies = try postedCopies(req, ctx, posted) } catch let e as AppError where (400..<500).contains(e.status.code) {
             return .page(try await start(req, ctx, error: e.message, status: e.status))
         }
         let state = MappingState(form: posted, copies: copies)
-        do { return .plan(try plan(copies, state)) } catch let e as AppError where (400..<500).contains(e.status.code) {
+        let p: Plan
+        do { p = try plan(copies, state) } catch let e as AppError where (400..<500).contains(e.status.code) {
             return .page(mappingPage(req, ctx, copies, state, error: e.message, status: e.status))
         }
+        let recovery = RecoveryService(scope: ctx.scope, actor: user.username)
+        return .matched(p, try recovery.match(fields: p.fields, keys: p.keys, sources: p.sources, choices: choices(posted, p, recovery)))
     }
 
     // MARK: Step 3: review
@@ -364,14 +368,10 @@ enum RecoveryPages {
             }
             return mappingPage(req, ctx, copies, MappingState(form: posted, copies: copies))
         }
-        let p: Plan
-        switch try await planOrPage(req, ctx, posted) {
-        case .plan(let plan): p = plan
+        switch try await matchOrPage(req, ctx, user, posted) {
+        case .matched(let p, let bench): return try await reviewPage(req, ctx, user, p, bench, posted: posted)
         case .page(let response): return response
         }
-        let recovery = RecoveryService(scope: ctx.scope, actor: user.username)
-        let bench = try recovery.match(fields: p.fields, keys: p.keys, sources: p.sources, choices: choices(posted, p, recovery))
-        return try await reviewPage(req, ctx, user, p, bench, posted: posted)
     }
 
     /// The choices the review form sent, for the records and fields there are: a typed value
@@ -508,13 +508,12 @@ enum RecoveryPages {
     static func write(_ req: Request, _ ctx: TenantContext) async throws -> Response {
         let user = try ctx.require(.designDatasets)
         let posted = form(req)
-        let p: Plan
-        switch try await planOrPage(req, ctx, posted) {
-        case .plan(let plan): p = plan
+        let (p, bench): (Plan, RecoveryWorkbench)
+        switch try await matchOrPage(req, ctx, user, posted) {
+        case .matched(let plan, let matched): (p, bench) = (plan, matched)
         case .page(let response): return response
         }
         let recovery = RecoveryService(scope: ctx.scope, actor: user.username)
-        let bench = try recovery.match(fields: p.fields, keys: p.keys, sources: p.sources, choices: choices(posted, p, recovery))
         let written: RecoveryService.Written
         do {
             let slug = (posted["slug"] ?? "").trimmingCharacters(in: .whitespaces)

@@ -255,3 +255,20 @@ struct M0007ValueColumnsByPosition: AsyncMigration {
         }
     }
 }
+
+/// A record's unique keys are replaced on every write (`DatasetService.writeKeys`), found by
+/// the record: without an index on it, each write (and each row an import updates by key)
+/// scanned every key of every dataset.
+struct M0012RecordKeysByRecord: AsyncMigration {
+    var name: String { "0012_record_keys_by_record" }
+
+    func prepare(on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        try await sql.raw("CREATE INDEX IF NOT EXISTS record_keys_record ON record_keys (record_id)").run()
+    }
+
+    func revert(on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        try await sql.raw("DROP INDEX IF EXISTS record_keys_record").run()
+    }
+}

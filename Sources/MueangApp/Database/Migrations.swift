@@ -5,7 +5,7 @@ import SQLKit
 
 enum Migrations {
     static let all: [any AsyncMigration] = [M0001Platform(), M0002Audit(), M0003Datasets(), M0005RecordFiles(), M0006ValueColumns(), M0007ValueColumnsByPosition(), M0008RecordOwnership(),
-                                               M0009RecordPartitions(), M0010ValueColumnsBRIN(), M0011RecordListByID()]
+                                               M0009RecordPartitions(), M0010ValueColumnsBRIN(), M0011RecordListByID(), M0012RecordKeysByRecord()]
 }
 
 struct M0001Platform: AsyncMigration {

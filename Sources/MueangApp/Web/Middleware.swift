@@ -17,6 +17,8 @@ struct BilingualErrorMiddleware: AsyncMiddleware {
             let response = Self.wantsJSON(req)
                 ? Self.json(status: status, message: message)
                 : ErrorPage.response(req: req, status: status, message: message)
+            // Busy for now (the database's lock, the connection pool): when to ask again.
+            if status == .serviceUnavailable { response.headers.replaceOrAdd(name: .retryAfter, value: String(DatabaseBusy.retryAfter)) }
             if status == .unauthorized, req.storage[StaleSessionKey.self] == true {
                 response.cookies[Cookies.session] = .expired
             }
@@ -30,6 +32,8 @@ struct BilingualErrorMiddleware: AsyncMiddleware {
 
     static func describe(_ error: any Error) -> (HTTPResponseStatus, LocalizedMessage) {
         if StorageFull.matches(error) { return (AppError.storageFull.status, AppError.storageFull.message) }
+        if DatabaseBusy.matches(error) { return (AppError.databaseBusy.status, AppError.databaseBusy.message) }
+        if WriteConflict.matches(error) { return (AppError.writeConflict.status, AppError.writeConflict.message) }
         switch error {
         case let e as AppError:
             return (e.status, e.message)

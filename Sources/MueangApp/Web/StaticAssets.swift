@@ -82,6 +82,37 @@ enum StaticAssets {
     }
 
     /// Polls the job page as JSON and moves the progress bar; reloads when the job ends.
+    /// "Add a field" in the dataset designer and on the fields page: a blank copy of the last
+    /// field row, numbered next, in place of posting the form back for more rows.
+    static let fieldRows = """
+    const button = document.getElementById('add-field');
+    const table = document.getElementById('field-table');
+    if (button && table) {
+      button.addEventListener('click', event => {
+        event.preventDefault();
+        const rows = table.querySelectorAll('tbody.field');
+        const copy = rows[rows.length - 1].cloneNode(true);
+        const next = rows.length;
+        copy.querySelectorAll('[name]').forEach(el => {
+          if (el.name.endsWith('[original]')) { el.remove(); return; }
+          el.name = el.name.replace(/^fields\\[\\d+\\]/, `fields[${next}]`);
+          if (el.type === 'checkbox') el.checked = false;
+          else if (el.tagName === 'SELECT') el.selectedIndex = 0;
+          else el.value = '';
+        });
+        copy.querySelectorAll('.field-error').forEach(el => el.remove());
+        copy.querySelectorAll('.inactive').forEach(el => el.classList.remove('inactive'));
+        copy.querySelectorAll('details').forEach(el => {
+          el.open = false;
+          const summary = el.querySelector('summary');
+          if (summary) summary.textContent = summary.textContent.split(':')[0];
+        });
+        table.appendChild(copy);
+        copy.querySelector('input[name$="[key]"]').focus();
+      });
+    }
+    """
+
     static let jobPoller = """
     const bar = document.getElementById('job-progress');
     async function poll() {
