@@ -324,6 +324,9 @@ extension CityDatabaseAuditFixTests {
             let items = try #require(try API.json(try await api.get(API.base + "/records/\(id)/history"))["items"] as? [[String: Any]])
             #expect(items.compactMap { $0["version"] as? Int } == Array(1...items.count))
             #expect(items.count - 1 == patches.filter { $0 == 200 }.count)
+            // Each committed change has its audit entry, written in the change's own transaction.
+            let logged = try await AuditEntry.query(on: app.db).filter(\.$objectID == id.uppercased()).filter(\.$action == "update").count()
+            #expect(logged == items.count - 1, "\(logged) audit entries for \(items.count - 1) changes")
 
             let creates = try await statuses(12) { _ in try await API.send(api, .POST, API.base + "/records", json: #"{"house_no": "99"}"#) }
             #expect(creates.allSatisfy { [201, 409, 422, 503].contains($0) }, "\(creates)")

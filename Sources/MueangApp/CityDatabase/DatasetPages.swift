@@ -551,8 +551,7 @@ enum DatasetPages {
         let (texts, fileErrors) = try await formTexts(req, ctx, d, schema)
         guard fileErrors.isEmpty else { return try await browse(req, ctx, formErrors: fileErrors, formValues: texts) }
         do {
-            let r = try await service.createRecord(d, .text(texts))
-            try await req.audit("create", "dataset-record", id: r.id?.uuidString, "created a record in \(d.slug)")
+            _ = try await service.createRecord(d, .text(texts))
             return req.redirect(.tenant(ctx.tenant.slug, .dataset(.slug(d.slug))), notice: "created")
         } catch let e as DatasetService.InvalidRecord {
             return try await browse(req, ctx, formErrors: e.errors, formValues: texts)
@@ -636,7 +635,6 @@ enum DatasetPages {
         do {
             // A field emptied in the form is cleared, not kept: send every field the form shows.
             _ = try await service.updateRecord(d, r, .text(texts))
-            try await req.audit("update", "dataset-record", id: r.id?.uuidString, "updated a record of \(d.slug)")
             return req.redirect(.tenant(ctx.tenant.slug, .record(.slug(d.slug), .id(try r.requireID()))), notice: "saved")
         } catch let e as DatasetService.InvalidRecord {
             return try await record(req, ctx, formErrors: e.errors, formValues: texts)
@@ -647,7 +645,6 @@ enum DatasetPages {
         let (service, _, d, _) = try await load(req, ctx, write: true)
         let r = try await service.record(d, req.parameters.get("id", as: UUID.self))
         try await service.trash(d, r)
-        try await req.audit("delete", "dataset-record", id: r.id?.uuidString, "moved a record of \(d.slug) to the trash")
         return req.redirect(.tenant(ctx.tenant.slug, .dataset(.slug(d.slug))), notice: "deleted")
     }
 
@@ -660,7 +657,6 @@ enum DatasetPages {
         } catch let e as DatasetService.InvalidRecord {
             throw AppError.invalid(th: e.errors.map(\.message.th).joined(separator: "; "), en: e.errors.map(\.message.en).joined(separator: "; "))
         }
-        try await req.audit("update", "dataset-record", id: r.id?.uuidString, "restored version \(version)")
         return req.redirect(.tenant(ctx.tenant.slug, .record(.slug(d.slug), .id(try r.requireID()))), notice: "saved")
     }
 
@@ -717,7 +713,6 @@ enum DatasetPages {
         do { _ = try await service.restoreFromTrash(d, r) } catch let e as DatasetService.InvalidRecord {
             throw AppError.invalid(th: e.errors.map(\.message.th).joined(separator: "; "), en: e.errors.map(\.message.en).joined(separator: "; "))
         }
-        try await req.audit("update", "dataset-record", id: r.id?.uuidString, "restored a record of \(d.slug) from the trash")
         return req.redirect(.tenant(ctx.tenant.slug, .datasetTrash(.slug(d.slug))), notice: "saved")
     }
 

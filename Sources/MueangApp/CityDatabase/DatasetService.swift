@@ -17,6 +17,12 @@ struct DatasetService: Sendable {
     /// Whether the surrounding transaction already holds the dataset's fields (see
     /// `holdFields`), so the writes of a loop do not check them again one record at a time.
     var fieldsHeld = false
+    /// Writes the audit entry of a record's change (its version's action: create, update,
+    /// delete, restore, restore-version-N) inside the change's own transaction: a change is
+    /// never committed without its entry, and a request is never answered as failed for a
+    /// change that was committed. Services of a request set it (`loggingWrites(as:)`); imports
+    /// and restores log once for the whole operation instead.
+    var logWrite: (@Sendable (_ d: Dataset, _ r: DatasetRecord, _ action: String, _ db: any Database) async throws -> Void)?
 
     /// The dataset's typed columns table on `db`, when the database speaks SQL.
     static func columns(_ d: Dataset, _ schema: DatasetSchema, on db: any Database) throws -> ValueColumns? {
@@ -376,6 +382,7 @@ struct DatasetService: Sendable {
             try await writeKeys(d, schema, validation.values, recordID: try r.requireID(), db: tx)
             try await appendVersion(r, action: "create", db: tx, at: now)
             try await Self.columns(d, schema, on: tx.db)?.insert([(try r.requireID(), validation.values)])
+            try await logWrite?(d, r, "create", tx.db)
         }
         return r
     }
@@ -418,6 +425,7 @@ struct DatasetService: Sendable {
             if syncColumns, let columns = try Self.columns(d, schema, on: tx.db) {
                 if deleted { try await columns.remove([try r.requireID()]) } else { try await columns.put([(try r.requireID(), values)]) }
             }
+            try await logWrite?(d, r, action, tx.db)
         }
         return r
     }

@@ -68,7 +68,7 @@ enum DatasetsAPIController {
 
     static func service(_ req: Request, _ ctx: TenantContext) throws -> (DatasetService, DatasetAccess) {
         let user = try ctx.require(.readDatasets)
-        return (DatasetService(scope: ctx.scope, actor: user.username), DatasetAccess(user: user))
+        return (DatasetService(scope: ctx.scope, actor: user.username).loggingWrites(as: req), DatasetAccess(user: user))
     }
 
     /// The dataset named in the path, if this person may read it (else 404: its existence is not told).
@@ -223,7 +223,6 @@ enum DatasetsAPIController {
         let (service, _, d, schema) = try await dataset(req, ctx, write: true)
         do {
             let r = try await service.createRecord(d, try recordInput(req))
-            try await req.audit("create", "dataset-record", id: r.id?.uuidString, "created a record in \(d.slug)")
             return try await out(r, schema).encodeResponse(status: .created, for: req)
         } catch let e as DatasetService.InvalidRecord { return invalid(e) }
     }
@@ -246,7 +245,6 @@ enum DatasetsAPIController {
         let (service, d, schema, r) = try await loadRecord(req, ctx, write: true)
         do {
             let updated = try await service.updateRecord(d, r, try recordInput(req))
-            try await req.audit("update", "dataset-record", id: r.id?.uuidString, "updated a record of \(d.slug) to version \(updated.version)")
             return try await out(updated, schema).encodeResponse(for: req)
         } catch let e as DatasetService.InvalidRecord { return invalid(e) }
     }
@@ -254,7 +252,6 @@ enum DatasetsAPIController {
     static func deleteRecord(_ req: Request, _ ctx: TenantContext) async throws -> Response {
         let (service, d, _, r) = try await loadRecord(req, ctx, write: true)
         try await service.trash(d, r)
-        try await req.audit("delete", "dataset-record", id: r.id?.uuidString, "moved a record of \(d.slug) to the trash")
         return Response(status: .noContent)
     }
 
@@ -285,7 +282,6 @@ enum DatasetsAPIController {
         }
         do {
             let restored = try await service.restoreVersion(d, r, version: version)
-            try await req.audit("update", "dataset-record", id: r.id?.uuidString, "restored version \(version) of a record of \(d.slug)")
             return try await out(restored, schema).encodeResponse(for: req)
         } catch let e as DatasetService.InvalidRecord { return invalid(e) }
     }
@@ -305,7 +301,6 @@ enum DatasetsAPIController {
         guard r.deletedAt != nil else { throw AppError(.conflict, th: "ระเบียนนี้ไม่ได้อยู่ในถังขยะ", en: "This record is not in the trash.") }
         do {
             let restored = try await service.restoreFromTrash(d, r)
-            try await req.audit("update", "dataset-record", id: r.id?.uuidString, "restored a record of \(d.slug) from the trash")
             return try await out(restored, schema).encodeResponse(for: req)
         } catch let e as DatasetService.InvalidRecord { return invalid(e) }
     }
@@ -371,4 +366,24 @@ struct JobRegistryKey: StorageKey { typealias Value = JobRegistry }
 
 extension Application {
     var jobRegistry: JobRegistry { storage[JobRegistryKey.self] ?? JobRegistry() }
+}
+
+extension DatasetService {
+    /// This service with each record change it writes logged as an act of `req`, in the
+    /// change's own transaction.
+    func loggingWrites(as req: Request) -> DatasetService {
+        var service = self
+        service.logWrite = { d, r, action, db in
+            let id = r.id?.uuidString
+            switch action {
+            case "create": try await req.audit("create", "dataset-record", id: id, "created a record in \(d.slug)", on: db)
+            case "delete": try await req.audit("delete", "dataset-record", id: id, "moved a record of \(d.slug) to the trash", on: db)
+            case "restore": try await req.audit("update", "dataset-record", id: id, "restored a record of \(d.slug) from the trash", on: db)
+            case let a where a.hasPrefix("restore-version-"):
+                try await req.audit("update", "dataset-record", id: id, "restored version \(a.dropFirst("restore-version-".count)) of a record of \(d.slug) as version \(r.version)", on: db)
+            default: try await req.audit(action, "dataset-record", id: id, "updated a record of \(d.slug) to version \(r.version)", on: db)
+            }
+        }
+        return service
+    }
 }
