@@ -2,7 +2,8 @@
 # Installs what Mueang needs on a fresh machine of this kind (Debian, root, Swift preinstalled).
 #   --demo  what the demo needs (Thai fonts, Leaflet, Chart.js)
 #   --test  also PostgreSQL 15 + PostGIS, headless Chromium and its driver, wrk, and the
-#           Python test tools (selenium, pytest, requests, schemathesis, openapi-spec-validator)
+#           Python test tools (selenium, pytest, requests, schemathesis, openapi-spec-validator,
+#           openpyxl for the spreadsheets the end-to-end tests write)
 set -euo pipefail
 want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
@@ -22,7 +23,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 if [ $want_test = 1 ]; then
-    python3 - <<'PY' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check selenium pytest requests schemathesis openapi-spec-validator
-import selenium, pytest, requests, schemathesis, openapi_spec_validator
+    python3 - <<'PY' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check selenium pytest requests schemathesis openapi-spec-validator openpyxl
+import selenium, pytest, requests, schemathesis, openapi_spec_validator, openpyxl
 PY
 fi
