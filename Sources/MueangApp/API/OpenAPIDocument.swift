@@ -71,7 +71,8 @@ enum OpenAPIDocument {
           "VersionList": {"type": "object", "required": ["items", "total"], "properties": {
             "items": {"type": "array", "items": {"$ref": "#/components/schemas/Version"}}, "total": {"type": "integer"}}},
           "ImportResult": {"type": "object", "required": ["imported", "updated", "rejected"], "properties": {
-            "imported": {"type": "integer"}, "updated": {"type": "integer"},
+            "imported": {"type": "integer"}, "updated": {"type": "integer", "description": "Records a row changed"},
+            "unchanged": {"type": "integer", "description": "Rows that matched a record by key and changed nothing"},
             "ignoredColumns": {"type": "array", "items": {"type": "string"}, "description": "Headers of columns no field took"},
             "rejected": {"type": "array", "items": {"type": "object", "required": ["row", "reason"], "properties": {
               "row": {"type": "integer"}, "column": {"type": "string", "nullable": true}, "reason": {"$ref": "#/components/schemas/Message"}}}}}},
@@ -158,7 +159,8 @@ enum OpenAPIDocument {
         "/api/v1/t/{tenant}/datasets/{dataset}/import": {"parameters": [{"$ref": "#/components/parameters/tenant"}, {"$ref": "#/components/parameters/dataset"}],
           "post": {"operationId": "importFile",
             "parameters": [{"name": "mode", "in": "query", "schema": {"type": "string", "enum": ["all_or_nothing", "valid_rows"]}},
-                           {"name": "key", "in": "query", "schema": {"type": "string"}}],
+                           {"name": "key", "in": "query", "schema": {"type": "string"}},
+                           {"name": "sheet", "in": "query", "description": "The XLSX sheet to read (the first when left out)", "schema": {"type": "string"}}],
             "requestBody": {"required": true, "content": {"text/csv": {"schema": {"type": "string"}},
                                                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}}}},
             "responses": {"200": {"description": "Imported", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ImportResult"}}}},

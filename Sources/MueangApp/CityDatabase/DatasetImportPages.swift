@@ -176,6 +176,7 @@ extension DatasetPages {
             \(body)
             <p id="job-result">\(chrome.t("นำเข้าใหม่", "Imported")) <strong id="imported">\(result.imported)</strong> ·
             \(chrome.t("ปรับปรุง", "updated")) <strong id="updated">\(result.updated)</strong> ·
+            \(chrome.t("ตรงกับที่มีอยู่แล้ว", "unchanged")) <strong id="unchanged">\(result.unchanged)</strong> ·
             \(chrome.t("แถวที่ผิด", "rejected")) <strong id="rejected-count">\(result.rejected.count)</strong></p>
             \(result.ignoredColumns.isEmpty ? .empty : "<p id=\"ignored-columns\">\(chrome.t("คอลัมน์ที่ไม่ได้นำเข้า (ไม่ตรงกับช่องใด)", "Columns not imported (no field took them)")): \(result.ignoredColumns.joined(separator: ", "))</p>" as HTML)
             \(result.rejected.isEmpty ? .empty : """

@@ -59,7 +59,7 @@ enum DatasetImportEndpoint {
             if size <= synchronousLimit {
                 defer { try? FileManager.default.removeItem(at: file) }
                 let result = try await runImport(ImportService(service: service), d, source, mode, key)
-                try await req.audit("import", "dataset", id: d.slug, "import into \(d.slug): \(result.imported) new, \(result.updated) updated, \(result.rejected.count) rejected")
+                try await req.audit("import", "dataset", id: d.slug, "import into \(d.slug): \(result.imported) new, \(result.updated) updated, \(result.unchanged) unchanged, \(result.rejected.count) rejected")
                 return try respond(result, mode: mode, req: req)
             }
             return try await startJob(req, ctx, service, d, source, file: file, mode: mode, key: key, size: size)
@@ -83,12 +83,12 @@ enum DatasetImportEndpoint {
 
     static func respond(_ result: ImportResult, mode: ImportMode, req: Request) throws -> Response {
         struct Rejected: Content {
-            let imported: Int; let updated: Int; let rejected: [ImportResult.Rejected]; let ignoredColumns: [String]; let error: LocalizedMessage
+            let imported: Int; let updated: Int; let unchanged: Int; let rejected: [ImportResult.Rejected]; let ignoredColumns: [String]; let error: LocalizedMessage
         }
         let response = Response(status: .ok)
         if mode == .allOrNothing && !result.rejected.isEmpty {
             response.status = .unprocessableEntity
-            try response.content.encode(Rejected(imported: 0, updated: 0, rejected: result.rejected, ignoredColumns: result.ignoredColumns, error: .init(
+            try response.content.encode(Rejected(imported: 0, updated: 0, unchanged: 0, rejected: result.rejected, ignoredColumns: result.ignoredColumns, error: .init(
                 th: "ไม่ได้นำเข้าข้อมูลเลย เพราะมี \(result.rejected.count) ข้อผิดพลาด", en: "Nothing was imported: \(result.rejected.count) problem(s) were found.")))
         } else {
             try response.content.encode(result, as: .json)
@@ -256,7 +256,7 @@ enum DatasetImportEndpoint {
                     }
                 }
                 try? await Audit.record(on: app.jobsDatabase, tenantID: tenantID, user: user, action: "import", objectType: "dataset", objectID: d.slug,
-                                        summary: "import job into \(d.slug): \(result.imported) new, \(result.updated) updated, \(result.rejected.count) rejected",
+                                        summary: "import job into \(d.slug): \(result.imported) new, \(result.updated) updated, \(result.unchanged) unchanged, \(result.rejected.count) rejected",
                                         ip: ip, requestID: requestID)
             } catch {
                 logger.report(error: error)

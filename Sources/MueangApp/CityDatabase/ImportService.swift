@@ -16,6 +16,8 @@ struct ImportResult: Codable, Sendable {
     }
     var imported = 0
     var updated = 0
+    /// Rows that matched a record by key and gave it the values it already had: no new version.
+    var unchanged = 0
     var rejected: [Rejected] = []
     /// Headers of the file's columns that no field took, so nothing is left out unsaid.
     var ignoredColumns: [String] = []
@@ -24,11 +26,12 @@ struct ImportResult: Codable, Sendable {
         (self.imported, self.updated, self.rejected, self.ignoredColumns) = (imported, updated, rejected, ignoredColumns)
     }
 
-    // Jobs finished before `ignoredColumns` existed have none in their stored result.
+    // Jobs finished before `ignoredColumns` and `unchanged` existed have none in their stored result.
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         imported = try c.decode(Int.self, forKey: .imported)
         updated = try c.decode(Int.self, forKey: .updated)
+        unchanged = try c.decodeIfPresent(Int.self, forKey: .unchanged) ?? 0
         rejected = try c.decode([Rejected].self, forKey: .rejected)
         ignoredColumns = try c.decodeIfPresent([String].self, forKey: .ignoredColumns) ?? []
     }
@@ -193,6 +196,9 @@ struct ImportService: Sendable {
             // Rows that update existing records by key, written a batch at a time once the
             // new records before them are (a row may update a record an earlier row added).
             var updates: [KeyUpdate] = []
+            // The row of this file that first gave each key value: a later row with the same
+            // key would overwrite it unseen, so it is refused, naming that row.
+            var keyRows: [String: Int] = [:]
             let updater = KeyUpdater(tx: tx, dataset: d, schema: schema, validator: validator, actor: actor, at: now,
                                      columns: bulk.columns, lite: bulk.lite)
             func flushUpdates() async throws {
@@ -201,7 +207,9 @@ struct ImportService: Sendable {
                 try await settle()
                 let rows = updates
                 updates.removeAll(keepingCapacity: true)
-                try await updater.write(rows)
+                let same = try await updater.write(rows)
+                result.updated -= same
+                result.unchanged += same
             }
 
             var plan = FastPlan(schema: schema, mapping: mapping)
@@ -227,8 +235,15 @@ struct ImportService: Sendable {
                 var errors = validation.errors
                 // Unique values: against the dataset and against earlier rows of this file.
                 var existingID: UUID?
+                var keyText: String?
                 if let keyField, let keyValue = validation.values[keyField], !keyValue.isNull {
+                    keyText = SearchText.compactKey(keyValue.text)
                     existingID = used[keyField]?[SearchText.compactKey(keyValue.text)]
+                    if errors.isEmpty, let keyText, let earlier = keyRows[keyText], let field = schema.field(keyField) {
+                        errors.append(FieldError(field, .init(
+                            th: "ค่า \(keyValue.text) ซ้ำกับแถวที่ \(earlier) ของไฟล์นี้ แถวนี้จึงไม่ถูกนำเข้า (แถวที่ \(earlier) ถูกใช้แล้ว)",
+                            en: "\(keyValue.text) is the key of row \(earlier) of this file too: this row was not applied (row \(earlier) was)")))
+                    }
                 }
                 if errors.isEmpty {
                     for key in uniqueFields {
@@ -245,6 +260,7 @@ struct ImportService: Sendable {
                         errors += try await writer.checkDatabaseRules(d, schema, validation.values, recordID: existingID).filter { e in refs.contains { $0.field == e.field } }
                     }
                 }
+                if errors.isEmpty, let keyText { keyRows[keyText] = p.number }
                 if !errors.isEmpty {
                     for e in errors { result.rejected.append(.init(row: p.number, column: e.field.isEmpty ? nil : e.field, reason: e.message)) }
                 } else if mode == .allOrNothing && !result.rejected.isEmpty {
@@ -258,7 +274,11 @@ struct ImportService: Sendable {
                         try await settle()
                         let r = try await writer.record(d, existingID)
                         let merged = validator.validate(.text(Self.texts(p.cells, mapping)), existing: try DatasetService.values(r, schema))
-                        _ = try await writer.save(d, schema, r, values: merged.values, deleted: false, action: "import", at: now)
+                        let version = r.version
+                        if try await writer.save(d, schema, r, values: merged.values, deleted: false, action: "import", at: now).version == version {
+                            result.updated -= 1
+                            result.unchanged += 1
+                        }
                     }
                     // The unique values this row gives the record are its own from now on: a
                     // later row with one of them is refused as a duplicate, not left for the

@@ -68,8 +68,10 @@ extension ImportService {
             let recordID: UUID
         }
 
-        func write(_ updates: [KeyUpdate]) async throws {
-            guard !updates.isEmpty else { return }
+        /// Writes the rows' changes; answers how many rows changed nothing.
+        @discardableResult
+        func write(_ updates: [KeyUpdate]) async throws -> Int {
+            guard !updates.isEmpty else { return 0 }
             guard let sql = tx.db as? any SQLDatabase else { preconditionFailure("imports run on PostgreSQL or SQLite") }
             let did = try dataset.requireID()
             // The records, in the order the file first names them.
@@ -101,13 +103,14 @@ extension ImportService {
             var versions: [Version] = []
             versions.reserveCapacity(updates.count + atFirst.count)
             var finalValues: [UUID: RecordValues] = [:]
+            var unchanged = 0
             for u in updates {
                 // As `DatasetService.record` finds it: a record in the trash is not there.
                 guard var r = records[u.id], r.deleted == 0 else { throw AppError.notFound }
                 let merged = validator.validate(.text(u.texts), existing: try schema.decodeValues(fromJSON: r.values_json))
                 let json = try DatasetService.encode(merged.values, schema)
                 // As `DatasetService.save`: a row that changes nothing is no new version.
-                if json == r.values_json { continue }
+                if json == r.values_json { unchanged += 1; continue }
                 // As `DatasetService.save`: an imported record's first version (`DatasetService.firstVersion`)
                 // is written down before it changes.
                 if r.version == 1 && !hasVersions.contains(u.id) {
@@ -124,7 +127,7 @@ extension ImportService {
             }
             // Only records a row changed are written again.
             let written = order.filter { finalValues[$0] != nil }
-            guard !written.isEmpty else { return }
+            guard !written.isEmpty else { return unchanged }
             let changed = written.map { records[$0]! }
             var keys: [Key] = []
             for id in written {
@@ -141,6 +144,7 @@ extension ImportService {
             } else {
                 preconditionFailure("imports run on PostgreSQL or SQLite")
             }
+            return unchanged
         }
 
         private func writePostgres(_ versions: [Version], _ changed: [Record], _ ids: [UUID], _ keys: [Key],
