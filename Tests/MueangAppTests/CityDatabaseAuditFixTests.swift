@@ -177,6 +177,18 @@ struct CityDatabaseAuditFixTests {
             let status = try API.json(running)
             #expect(status.keys.contains("result") && status["result"] is NSNull, "\(running.body)")
             #expect(status["status"] as? String == "running")
+            // The job ends, but its row cannot be written (a full disk): the API and the job's
+            // page tell how it ended from memory, not "running" for ever; then from the row.
+            let failed = DatasetJob.failureJSON(.init(th: "พื้นที่เต็ม", en: "Storage full"))
+            app.jobRegistry.end(try job.requireID(), .init(status: "failed", resultJSON: failed, progress: 0.4))
+            let ended = try API.json(try await api.get("/api/v1/t/nongki/jobs/\(try job.requireID())"))
+            #expect(ended["status"] as? String == "failed" && ended["progress"] as? Double == 0.4, "\(ended)")
+            #expect((ended["error"] as? [String: Any])?["en"] as? String == "Storage full")
+            let person = try await Browser.signedIn(app, "nongki", .admin)
+            let page = try await person.get("/t/nongki/jobs/\(try job.requireID())")
+            #expect(page.body.contains(#"data-status="failed""#) && (page.body.contains("Storage full") || page.body.contains("พื้นที่เต็ม")), "\(page.status)")
+            app.jobRegistry.recorded(try job.requireID())
+            #expect(try API.json(try await api.get("/api/v1/t/nongki/jobs/\(try job.requireID())"))["status"] as? String == "running")
 
             var ids: [String] = []
             for n in 1...3 {

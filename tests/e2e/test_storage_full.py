@@ -74,7 +74,8 @@ def finished_job(server, auth, job):
         if state["status"] != "running":
             return state
         time.sleep(0.2)
-    raise AssertionError("the import job never ended")
+    server.log.flush()
+    raise AssertionError("the import job never ended; the server's log ends:\n" + open(server.log.name).read()[-4000:])
 
 
 def only_the_kept_record(dataset, auth, kept):

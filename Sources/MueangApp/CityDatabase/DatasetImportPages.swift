@@ -157,7 +157,8 @@ extension DatasetPages {
     /// The job's page: a progress bar while it runs (refreshing itself, with or without
     /// JavaScript), then the result with the rejected rows. `Accept: application/json` gets JSON.
     static func job(_ req: Request, _ ctx: TenantContext) async throws -> Response {
-        let (job, d) = try await loadJob(req, ctx)
+        let (stored, d) = try await loadJob(req, ctx)
+        let job = req.application.jobRegistry.current(stored)
         let state = try DatasetsAPIController.JobStatus(job, req.application.jobRegistry)
         if BilingualErrorMiddleware.wantsJSON(req) { return try await state.encodeResponse(for: req) }
         let (progress, result) = (state.progress, state.result)

@@ -342,7 +342,8 @@ enum DatasetsAPIController {
         /// Why a failed job failed.
         let error: LocalizedMessage?
 
-        init(_ job: DatasetJob, _ registry: JobRegistry) throws {
+        init(_ stored: DatasetJob, _ registry: JobRegistry) throws {
+            let job = registry.current(stored)
             id = try job.requireID()
             status = job.status
             progress = registry.get(id) ?? job.progress

@@ -265,14 +265,18 @@ enum DatasetImportEndpoint {
                 resultJSON = DatasetJob.failureJSON(code == .internalServerError
                     ? .init(th: "การนำเข้าล้มเหลว ไม่มีข้อมูลใดถูกเปลี่ยน", en: "The import failed; nothing was changed.") : described)
             }
+            let outcome = JobRegistry.Outcome(status: status, resultJSON: resultJSON, progress: status == "done" ? 1 : registry.get(jobID) ?? 0)
+            registry.end(jobID, outcome)
             // On the jobs' own connections, which wait for another import's write to end
             // (the requests' connections give up after `DatabaseBusy.requestWait`).
-            if let j = try? await DatasetJob.find(jobID, on: app.jobsDatabase) {
-                j.status = status; j.resultJSON = resultJSON; j.finishedAt = Date()
-                j.progress = status == "done" ? 1 : registry.get(jobID) ?? 0
-                try? await j.update(on: app.jobsDatabase)
+            do {
+                guard let j = try await DatasetJob.find(jobID, on: app.jobsDatabase) else { return }
+                j.status = outcome.status; j.resultJSON = outcome.resultJSON; j.progress = outcome.progress; j.finishedAt = Date()
+                try await j.update(on: app.jobsDatabase)
+                registry.recorded(jobID)
+            } catch {
+                logger.error("could not record how import job \(jobID) ended (\(status)); it is told from memory until a restart: \(String(reflecting: error))")
             }
-            registry.finish(jobID)
         }
         return jobID
     }

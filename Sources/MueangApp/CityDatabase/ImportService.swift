@@ -97,10 +97,26 @@ final class CSVRowSource: RowSource, @unchecked Sendable {
 /// Progress of running jobs, kept in memory: an import writes inside one transaction, which
 /// the job's own row cannot report from until it commits.
 final class JobRegistry: Sendable {
+    /// How a job of this process ended, kept until its row says so.
+    struct Outcome: Sendable { let status: String; let resultJSON: String?; let progress: Double }
     private let progress = NIOLockedValueBox<[UUID: Double]>([:])
+    private let outcomes = NIOLockedValueBox<[UUID: Outcome]>([:])
     func set(_ id: UUID, _ value: Double) { progress.withLockedValue { $0[id] = value } }
     func get(_ id: UUID) -> Double? { progress.withLockedValue { $0[id] } }
-    func finish(_ id: UUID) { progress.withLockedValue { $0[id] = nil } }
+    /// The job has ended: until `recorded`, it is told from here. (When its row cannot be
+    /// written, for example on a full disk, it would otherwise read "running" for ever.)
+    func end(_ id: UUID, _ outcome: Outcome) {
+        outcomes.withLockedValue { $0[id] = outcome }
+        progress.withLockedValue { $0[id] = nil }
+    }
+    func recorded(_ id: UUID) { outcomes.withLockedValue { $0[id] = nil } }
+
+    /// `job` as it stands: its row, or how it ended if the row does not say so yet.
+    func current(_ job: DatasetJob) -> DatasetJob {
+        guard let id = job.id, job.status == "running", let o = outcomes.withLockedValue({ $0[id] }) else { return job }
+        job.status = o.status; job.resultJSON = o.resultJSON; job.progress = o.progress
+        return job
+    }
 }
 
 /// Reads a file into a dataset: every row validated exactly as the API validates a record,
