@@ -163,9 +163,7 @@ enum FieldParsing {
     /// A file field holds a file stored with the record (`file:` and its id, as the form's upload
     /// gives it) or a web address: a bare name such as "photo1.jpg" points at nothing.
     static func fileReference(_ s: String) throws(ParseFailure) -> String {
-        if s.lowercased().hasPrefix("file:"), let id = UUID(uuidString: String(s.dropFirst(5))) {
-            return "file:" + id.uuidString.lowercased()
-        }
+        if let id = FieldValue.storedFileID(s) { return FieldValue.storedFile(id) }
         if let url = URL(string: s), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host?.isEmpty == false, s.count <= 2000 {
             return s
         }

@@ -178,6 +178,17 @@ extension DatasetSchema {
     }
 }
 
+extension FieldValue {
+    /// A file field's value for a file stored with the record: `file:` and its id.
+    public static func storedFile(_ id: UUID) -> String { "file:" + id.uuidString.lowercased() }
+
+    /// The id in a file field's value for a stored file (`file:` in either case), or nil for a link.
+    public static func storedFileID(_ text: String) -> UUID? {
+        guard text.utf8.count > 5, text.prefix(5).lowercased() == "file:" else { return nil }
+        return UUID(uuidString: String(text.dropFirst(5)))
+    }
+}
+
 extension FieldDefinition {
     /// A stored value read back. A file field keeps whatever it holds: values stored before
     /// file fields took only stored files and links must stay readable.

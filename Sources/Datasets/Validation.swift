@@ -236,18 +236,26 @@ public struct RecordValidator: Sendable {
     /// Keys of the active fields that must be unique.
     public var uniqueFields: [String] { schema.activeFields.filter(\.unique).map(\.key) }
 
+    /// The keys a record's unique values are held by: each unique field's value as unique values
+    /// are compared (`SearchText.compactKey`), blanks left out.
+    public func uniqueKeys(of values: RecordValues) -> [(field: String, valueKey: String)] {
+        schema.activeFields.compactMap { field in
+            guard field.unique, let v = values[field.key], !v.isNull else { return nil }
+            return (field.key, SearchText.compactKey(v.text))
+        }
+    }
+
     /// The `dataset` of a reference to a file stored with the dataset's records.
     public static let storedFile = "file:"
 
     /// The ids a record points to, for the app to check they exist: (field key, target dataset
     /// slug, `storedFile`, or nil for a village, id).
-
     public func references(in values: RecordValues) -> [(field: String, dataset: String?, id: UUID)] {
         schema.activeFields.compactMap { field in
             switch values[field.key] {
             case .reference(let u)?: (field.key, field.reference, u)
             case .village(let u)?: (field.key, nil, u)
-            case .file(let text)? where text.hasPrefix("file:"): UUID(uuidString: String(text.dropFirst(5))).map { (field.key, Self.storedFile, $0) }
+            case .file(let text)?: FieldValue.storedFileID(text).map { (field.key, Self.storedFile, $0) }
             default: nil
             }
         }

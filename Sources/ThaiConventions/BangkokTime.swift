@@ -36,8 +36,8 @@ public enum BangkokTime {
         return thaiDigits ? ThaiDigits.toThai(text) : text
     }
 
-    /// The Bangkok day and the second within it.
-    private static func local(_ date: Date) -> (day: CalendarDay, secondOfDay: Int) {
+    /// The Bangkok day and the second within it (whole seconds, rounded down).
+    public static func local(_ date: Date) -> (day: CalendarDay, secondOfDay: Int) {
         let seconds = Int(date.timeIntervalSince1970.rounded(.down)) + utcOffsetSeconds
         // Floor division, so instants before 1970 land on the right day.
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400

@@ -250,7 +250,8 @@ enum RejectedRows {
                 guard let why = reasons[row.number] else { continue }
                 left -= 1
                 let cells = row.cells + Array(repeating: "", count: max(0, header.count - row.cells.count))
-                try w.writeRow(cells.map(cell) + [String(row.number), why.joined(separator: "; ")])
+                // As exports write text: digits Excel would renumber as a text formula, formulas behind an apostrophe.
+                try w.writeRow(cells.map { DatasetExportEndpoint.csvCell(.text($0)) } + [String(row.number), why.joined(separator: "; ")])
             }
             try w.finish()
             try handle.close()
@@ -260,12 +261,5 @@ enum RejectedRows {
             try? FileManager.default.removeItem(at: partial)
             throw error
         }
-    }
-
-    /// A cell as Excel should show it again: digits that it would renumber as a text formula,
-    /// and text it would run as a formula with an apostrophe, as exports write them.
-    static func cell(_ text: String) -> String {
-        if DatasetExportEndpoint.excelWouldRenumber(text) { return "=\"" + text + "\"" }
-        return DatasetExportEndpoint.csvCell(.text(text))
     }
 }

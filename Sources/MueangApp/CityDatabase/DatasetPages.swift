@@ -412,7 +412,7 @@ enum DatasetPages {
         case .thaiID(let id): id.formatted
         case .point(let p): String(format: "%.5f, %.5f", p.lat, p.lon)
         case .area: c.t("พื้นที่ (GeoJSON)", "Area (GeoJSON)")
-        case .file(let ref): RecordFiles.id(of: ref) != nil ? c.t("ไฟล์แนบ", "Attached file") : ref
+        case .file(let ref): FieldValue.storedFileID(ref) != nil ? c.t("ไฟล์แนบ", "Attached file") : ref
         default: v.text
         }
     }
@@ -529,7 +529,7 @@ enum DatasetPages {
             let f = RecordFile()
             f.id = UUID(); f.datasetID = try d.requireID(); f.filename = String(upload.filename.prefix(200)); f.contentType = type; f.data = data; f.createdAt = Date()
             try await ctx.scope.create(f)
-            texts[key] = "file:" + (try f.requireID()).uuidString.lowercased()
+            texts[key] = FieldValue.storedFile(try f.requireID())
         }
         return (texts, errors)
     }
@@ -571,7 +571,7 @@ enum DatasetPages {
         let names = Dictionary(uniqueKeysWithValues: villages.map { ($0.id!, VillagesController.label($0, chrome)) })
         let rid = try r.requireID()
         let table = schema.activeFields.html { f in
-            if case .file(let ref)? = values[f.key], let fileID = RecordFiles.id(of: ref) {
+            if case .file(let ref)? = values[f.key], let fileID = FieldValue.storedFileID(ref) {
                 let link = url(ctx, .file(.id(fileID)))
                 return "<tr><th>\(label(f, chrome))</th><td><a href=\"\(link)\"><img class=\"photo\" src=\"\(link)\" alt=\"\(label(f, chrome))\"></a></td></tr>"
             }

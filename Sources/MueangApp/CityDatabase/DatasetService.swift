@@ -11,9 +11,9 @@ import ThaiConventions
 struct DatasetService: Sendable {
     let scope: TenantScope
     let actor: String
-    /// Whether record writes also update the dataset's typed columns (a schema change turns
-    /// this off and rebuilds them once at the end).
-    var syncColumns = true
+    /// Whether record writes also update the dataset's typed columns and its unique values' keys
+    /// (a schema change turns this off and rebuilds both once at the end).
+    var syncLookups = true
     /// Whether the surrounding transaction already holds the dataset's fields (see
     /// `holdFields`), so the writes of a loop do not check them again one record at a time.
     var fieldsHeld = false
@@ -167,9 +167,8 @@ struct DatasetService: Sendable {
         // The unique values' keys follow a field made unique, renamed, archived or converted.
         let rebuildKeys = moves || schema.activeFields.filter(\.unique).map(\.key) != newSchema.activeFields.filter(\.unique).map(\.key)
         try await scope.transaction { tx in
-            if rebuildKeys { try await tx.query(RecordKey.self).filter(\.$datasetID == d.requireID()).delete() }
             try await Self.holdFields(of: d, on: tx.db, forSchemaChange: true)
-            let writer = DatasetService(scope: tx, actor: actor, syncColumns: false, fieldsHeld: true)
+            let writer = DatasetService(scope: tx, actor: actor, syncLookups: false, fieldsHeld: true)
             d.fieldsJSON = fieldsJSON
             d.updatedAt = Date()
             try await d.update(on: tx.db)
@@ -185,20 +184,12 @@ struct DatasetService: Sendable {
             try await Self.columns(d, newSchema, on: tx.db)?.rebuild()
             if rebuildKeys {
                 try await tx.query(RecordKey.self).filter(\.$datasetID == d.requireID()).delete()
+                let validator = RecordValidator(schema: newSchema)
                 var keys: [RecordKey] = []
                 for (r, old) in zip(records, decoded) where r.deletedAt == nil {
-                    let values = try evolution.migrate(old.values)
-                    for field in newSchema.activeFields where field.unique {
-                        guard let v = values[field.key], !v.isNull else { continue }
-                        let k = RecordKey()
-                        k.tenantID = tx.tenantID; k.datasetID = try d.requireID(); k.fieldKey = field.key
-                        k.valueKey = SearchText.compactKey(v.text); k.recordID = try r.requireID()
-                        keys.append(k)
-                    }
+                    keys += Self.keyRows(validator, try evolution.migrate(old.values), tenantID: tx.tenantID, datasetID: try d.requireID(), recordID: try r.requireID())
                 }
-                for start in stride(from: 0, to: keys.count, by: 500) {
-                    try await Array(keys[start..<min(start + 500, keys.count)]).create(on: tx.db)
-                }
+                for part in keys.chunks(of: 500) { try await Array(part).create(on: tx.db) }
             }
         }
         let types = evolution.typeChanges.map { "\($0.key) \($0.from.rawValue)→\($0.to.rawValue)" }
@@ -326,11 +317,17 @@ struct DatasetService: Sendable {
 
     func writeKeys(_ d: Dataset, _ schema: DatasetSchema, _ values: RecordValues, recordID: UUID, db: TenantScope) async throws {
         try await db.query(RecordKey.self).filter(\.$recordID == recordID).delete()
-        for key in RecordValidator(schema: schema).uniqueFields {
-            guard let v = values[key], !v.isNull else { continue }
-            let k = RecordKey()
-            k.datasetID = try d.requireID(); k.fieldKey = key; k.valueKey = SearchText.compactKey(v.text); k.recordID = recordID
+        for k in Self.keyRows(RecordValidator(schema: schema), values, tenantID: db.tenantID, datasetID: try d.requireID(), recordID: recordID) {
             try await db.create(k)
+        }
+    }
+
+    /// The `record_keys` rows that hold a record's unique values.
+    static func keyRows(_ validator: RecordValidator, _ values: RecordValues, tenantID: UUID, datasetID: UUID, recordID: UUID) -> [RecordKey] {
+        validator.uniqueKeys(of: values).map { key in
+            let k = RecordKey()
+            k.tenantID = tenantID; k.datasetID = datasetID; k.fieldKey = key.field; k.valueKey = key.valueKey; k.recordID = recordID
+            return k
         }
     }
 
@@ -416,13 +413,15 @@ struct DatasetService: Sendable {
                 try await tx.create(first)
             }
             try await r.update(on: tx.db)
-            if deleted {
-                try await tx.query(RecordKey.self).filter(\.$recordID == r.requireID()).delete()
-            } else {
-                try await writeKeys(d, schema, values, recordID: try r.requireID(), db: tx)
+            if syncLookups {
+                if deleted {
+                    try await tx.query(RecordKey.self).filter(\.$recordID == r.requireID()).delete()
+                } else {
+                    try await writeKeys(d, schema, values, recordID: try r.requireID(), db: tx)
+                }
             }
             try await appendVersion(r, action: action, db: tx, at: at)
-            if syncColumns, let columns = try Self.columns(d, schema, on: tx.db) {
+            if syncLookups, let columns = try Self.columns(d, schema, on: tx.db) {
                 if deleted { try await columns.remove([try r.requireID()]) } else { try await columns.put([(try r.requireID(), values)]) }
             }
             try await logWrite?(d, r, action, tx.db)
@@ -516,28 +515,25 @@ struct DatasetService: Sendable {
                 guard unreadable.isEmpty else { throw InvalidRecord(errors: unreadable) }
                 changes.append((r, values, shouldBeDeleted))
             }
-            try await Self.refuseDuplicateKeys(after: changes.map { ($0.record, $0.values, $0.deleted) }, in: d, schema, on: tx)
-            let changing = try changes.map { try $0.record.requireID() }
-            for start in stride(from: 0, to: changing.count, by: 500) {
-                let ids = Array(changing[start..<min(start + 500, changing.count)])
-                try await tx.query(RecordKey.self).filter(\.$recordID ~~ ids).delete()
+            try await Self.refuseDuplicateKeys(after: changes, in: d, schema, on: tx)
+            for ids in try changes.map({ try $0.record.requireID() }).chunks(of: 500) {
+                try await tx.query(RecordKey.self).filter(\.$recordID ~~ Array(ids)).delete()
             }
             for change in changes {
                 _ = try await service.save(d, schema, change.record, values: change.values, deleted: change.deleted, action: "restore-dataset", at: now)
             }
-            let changed = changes.count
-            return changed
+            return changes.count
         }
     }
 
     /// A dataset restored to a moment must still hold each unique value once: a field made
     /// unique after that moment, or values of records kept as they are, can clash with the
     /// restored ones. Such a restore is refused with the values and their records.
-    static func refuseDuplicateKeys(after changes: [(DatasetRecord, RecordValues, Bool)], in d: Dataset, _ schema: DatasetSchema,
+    static func refuseDuplicateKeys(after changes: [(record: DatasetRecord, values: RecordValues, deleted: Bool)], in d: Dataset, _ schema: DatasetSchema,
                                     on tx: TenantScope) async throws {
         let unique = RecordValidator(schema: schema).uniqueFields
         guard !unique.isEmpty else { return }
-        let changing = Set(changes.compactMap { $0.0.id })
+        let changing = Set(changes.compactMap { $0.record.id })
         var owner: [String: [String: UUID]] = [:]
         for k in try await tx.query(RecordKey.self).filter(\.$datasetID == d.requireID()).all() where !changing.contains(k.recordID) {
             owner[k.fieldKey, default: [:]][k.valueKey] = k.recordID
@@ -556,6 +552,14 @@ struct DatasetService: Sendable {
             }
         }
         guard errors.isEmpty else { throw InvalidRecord(errors: errors) }
+    }
+}
+
+extension Array {
+    /// The array in consecutive slices of at most `size` elements (statements with one bound
+    /// parameter an element stay under the engines' limits).
+    func chunks(of size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
     }
 }
 
@@ -600,7 +604,6 @@ enum JSONPath {
         }
     }
 
-    /// `column->key = value`: compared as JSON on PostgreSQL, as SQLite's scalar otherwise.
     /// A text value in Thai dictionary order rather than by code point, where a word starting
     /// with เ แ โ ใ ไ would come after every other. PostgreSQL compares with ICU's Thai
     /// collation where it has one; SQLite (and PostgreSQL without ICU) by the text in lower case with its tone
@@ -628,6 +631,7 @@ enum JSONPath {
         return found > 0
     }
 
+    /// `column->key = value`: compared as JSON on PostgreSQL, as SQLite's scalar otherwise.
     static func equals(_ db: any SQLDatabase, column: String, key: String, value: FieldValue) -> SQLQueryString {
         let json = value.json
         let left = extract(db, column: column, key: key)

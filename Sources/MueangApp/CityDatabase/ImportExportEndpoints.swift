@@ -534,10 +534,8 @@ enum DatasetExportEndpoint {
         case .date(let day): return .date(day)
         case .datetime(let instant):
             // A date-time cell in Bangkok time, as people read it (Excel cells have no zone).
-            let local = Int64(instant.timeIntervalSince1970.rounded(.down)) + Int64(BangkokTime.utcOffsetSeconds)
-            let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
-            guard let day = CalendarDay(daysSince1970: Int(days)) else { return .text(v.text) }
-            return .dateTime(LocalDateTime(day: day, secondsIntoDay: Double(local - days * 86_400)))
+            let (day, second) = BangkokTime.local(instant)
+            return .dateTime(LocalDateTime(day: day, secondsIntoDay: Double(second)))
         default: return .text(v.text)
         }
     }

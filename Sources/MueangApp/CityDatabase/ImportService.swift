@@ -194,14 +194,8 @@ struct ImportService: Sendable {
                 guard !batch.isEmpty else { return }
                 let rows = batch
                 batch.removeAll(keepingCapacity: true)
-                var keys: [RecordKey] = []
-                for row in rows {
-                    for key in uniqueFields {
-                        guard let value = row.values[key], !value.isNull else { continue }
-                        let k = RecordKey()
-                        k.tenantID = tx.tenantID; k.datasetID = did; k.fieldKey = key; k.valueKey = SearchText.compactKey(value.text); k.recordID = row.id
-                        keys.append(k)
-                    }
+                let keys = uniqueFields.isEmpty ? [] : rows.flatMap {
+                    DatasetService.keyRows(validator, $0.values, tenantID: tx.tenantID, datasetID: did, recordID: $0.id)
                 }
                 pending = Task {
                     try await bulk.write(rows)
@@ -253,9 +247,10 @@ struct ImportService: Sendable {
                 var existingID: UUID?
                 var keyText: String?
                 if let keyField, let keyValue = validation.values[keyField], !keyValue.isNull {
-                    keyText = SearchText.compactKey(keyValue.text)
-                    existingID = used[keyField]?[SearchText.compactKey(keyValue.text)]
-                    if errors.isEmpty, let keyText, let earlier = keyRows[keyText], let field = schema.field(keyField) {
+                    let compact = SearchText.compactKey(keyValue.text)
+                    keyText = compact
+                    existingID = used[keyField]?[compact]
+                    if errors.isEmpty, let earlier = keyRows[compact], let field = schema.field(keyField) {
                         errors.append(FieldError(field, .init(
                             th: "ค่า \(keyValue.text) ซ้ำกับแถวที่ \(earlier) ของไฟล์นี้ แถวนี้จึงไม่ถูกนำเข้า (แถวที่ \(earlier) ถูกใช้แล้ว)",
                             en: "\(keyValue.text) is the key of row \(earlier) of this file too: this row was not applied (row \(earlier) was)")))
@@ -284,6 +279,7 @@ struct ImportService: Sendable {
                 } else if let existingID {
                     if batchesKeyUpdates {
                         updates.append(KeyUpdate(id: existingID, texts: Self.texts(p.cells, mapping)))
+                        result.updated += 1   // until its batch is written and tells which rows changed nothing
                         if updates.count >= Self.updateBatchSize { try await flushUpdates() }
                     } else {
                         try await flush()
@@ -292,8 +288,9 @@ struct ImportService: Sendable {
                         let merged = validator.validate(.text(Self.texts(p.cells, mapping)), existing: try DatasetService.values(r, schema))
                         let version = r.version
                         if try await writer.save(d, schema, r, values: merged.values, deleted: false, action: "import", at: now).version == version {
-                            result.updated -= 1
                             result.unchanged += 1
+                        } else {
+                            result.updated += 1
                         }
                     }
                     // The unique values this row gives the record are its own from now on: a
@@ -302,7 +299,6 @@ struct ImportService: Sendable {
                     for key in uniqueFields where mapping.contains(key) {
                         if let v = validation.values[key], !v.isNull { used[key]?[SearchText.compactKey(v.text)] = existingID }
                     }
-                    result.updated += 1
                 } else {
                     let id = ids.next()
                     for key in uniqueFields {

@@ -69,7 +69,6 @@ extension ImportService {
         }
 
         /// Writes the rows' changes; answers how many rows changed nothing.
-        @discardableResult
         func write(_ updates: [KeyUpdate]) async throws -> Int {
             guard !updates.isEmpty else { return 0 }
             guard let sql = tx.db as? any SQLDatabase else { preconditionFailure("imports run on PostgreSQL or SQLite") }
@@ -79,11 +78,10 @@ extension ImportService {
             var seen: Set<UUID> = []
             for u in updates where seen.insert(u.id).inserted { order.append(u.id) }
             var records: [UUID: Record] = [:]
-            for start in stride(from: 0, to: order.count, by: 500) {
-                let part = Array(order[start..<min(order.count, start + 500)])
+            for part in order.chunks(of: 500) {
                 for r in try await sql.raw("""
                     SELECT id, version, values_json, created_at, updated_by, CASE WHEN deleted_at IS NULL THEN 0 ELSE 1 END AS deleted
-                    FROM dataset_records WHERE tenant_id = \(bind: tx.tenantID) AND dataset_id = \(bind: did) AND id IN (\(binds: part))
+                    FROM dataset_records WHERE tenant_id = \(bind: tx.tenantID) AND dataset_id = \(bind: did) AND id IN (\(binds: Array(part)))
                     """).all(decoding: Record.self) {
                     records[r.id] = r
                 }
@@ -92,9 +90,8 @@ extension ImportService {
             let atFirst = order.filter { records[$0]?.version == 1 }
             var hasVersions: Set<UUID> = []
             struct Owner: Decodable { let record_id: UUID }
-            for start in stride(from: 0, to: atFirst.count, by: 500) {
-                let part = Array(atFirst[start..<min(atFirst.count, start + 500)])
-                for v in try await sql.raw("SELECT DISTINCT record_id FROM record_versions WHERE tenant_id = \(bind: tx.tenantID) AND record_id IN (\(binds: part))")
+            for part in atFirst.chunks(of: 500) {
+                for v in try await sql.raw("SELECT DISTINCT record_id FROM record_versions WHERE tenant_id = \(bind: tx.tenantID) AND record_id IN (\(binds: Array(part)))")
                     .all(decoding: Owner.self) {
                     hasVersions.insert(v.record_id)
                 }
@@ -129,12 +126,8 @@ extension ImportService {
             let written = order.filter { finalValues[$0] != nil }
             guard !written.isEmpty else { return unchanged }
             let changed = written.map { records[$0]! }
-            var keys: [Key] = []
-            for id in written {
-                for key in validator.uniqueFields {
-                    guard let v = finalValues[id]?[key], !v.isNull else { continue }
-                    keys.append(Key(fieldKey: key, valueKey: SearchText.compactKey(v.text), recordID: id))
-                }
+            let keys = written.flatMap { id in
+                validator.uniqueKeys(of: finalValues[id]!).map { Key(fieldKey: $0.field, valueKey: $0.valueKey, recordID: id) }
             }
             let typed = written.map { (id: $0, values: finalValues[$0]!) }
             if isPostgres, let copy = try await PostgresCopy.on(tx.db) {
@@ -206,8 +199,7 @@ extension ImportService {
                     _ = try await rows.db.query(statement, [.integer(r.version), .text(r.values_json), .text(r.search_text), stamp, by, SQLiteRows.uuid(r.id), tenant])
                 }
             }
-            for start in stride(from: 0, to: ids.count, by: 500) {
-                let part = ids[start..<min(ids.count, start + 500)]
+            for part in ids.chunks(of: 500) {
                 _ = try await rows.db.query("DELETE FROM record_keys WHERE record_id IN (" + Array(repeating: "?", count: part.count).joined(separator: ", ") + ") AND tenant_id = ?",
                                             part.map(SQLiteRows.uuid) + [tenant])
             }

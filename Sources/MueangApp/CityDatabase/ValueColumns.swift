@@ -117,8 +117,7 @@ struct ValueColumns: Sendable {
     }
 
     func remove(_ ids: [UUID]) async throws {
-        for part in stride(from: 0, to: ids.count, by: 500) {
-            let chunk = ids[part..<min(ids.count, part + 500)]
+        for chunk in ids.chunks(of: 500) {
             try await sql.raw("DELETE FROM \(unsafeRaw: table) WHERE record_id IN (\(binds: Array(chunk)))").run()
         }
     }

@@ -48,8 +48,4 @@ enum RecordFiles {
         if data.starts(with: Array("%PDF".utf8)) { return "application/pdf" }
         return nil
     }
-
-    static func id(of value: String) -> UUID? {
-        value.hasPrefix("file:") ? UUID(uuidString: String(value.dropFirst(5))) : nil
-    }
 }

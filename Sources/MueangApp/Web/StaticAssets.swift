@@ -81,7 +81,6 @@ enum StaticAssets {
         return Response(status: .ok, headers: headers, body: .init(string: jobPoller))
     }
 
-    /// Polls the job page as JSON and moves the progress bar; reloads when the job ends.
     /// "Add a field" in the dataset designer and on the fields page: a blank copy of the last
     /// field row, numbered next, in place of posting the form back for more rows.
     static let fieldRows = """
@@ -113,6 +112,7 @@ enum StaticAssets {
     }
     """
 
+    /// Polls the job page as JSON and moves the progress bar; reloads when the job ends.
     static let jobPoller = """
     const bar = document.getElementById('job-progress');
     async function poll() {
