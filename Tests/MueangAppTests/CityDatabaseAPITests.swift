@@ -30,6 +30,17 @@ struct CityDatabaseAPITests {
         return try await b.request(method, path, headers: headers, body: body ?? json.map { ByteBuffer(string: $0) })
     }
 
+    /// The job as it stands once it is no longer running (polled every 0.1 s, for at most `seconds`).
+    static func finishedJob(_ b: Browser, _ tenant: String, _ job: String, seconds: Int = 20) async throws -> [String: Any] {
+        for _ in 0..<(seconds * 10) {
+            let polled = try json(try await b.get("/api/v1/t/\(tenant)/jobs/\(job)"))
+            if polled["status"] as? String != "running" { return polled }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("job \(job) did not finish in \(seconds) s")
+        return [:]
+    }
+
     static func setUp(_ app: Application, role: Role = .admin) async throws -> Browser {
         let api = try await Browser.withToken(app, "nongki", role)
         let created = try await send(api, .POST, "/api/v1/t/nongki/datasets", json: households)

@@ -370,12 +370,7 @@ extension CityDatabaseAuditFixTests {
             #expect(page.status == .ok || page.status == .accepted, "\(page.status)")
             var result = try API.json(page)
             if let job = result["job"] as? String {
-                for _ in 0..<200 {
-                    result = try API.json(try await api.get("/api/v1/t/nongki/jobs/\(job)"))
-                    if result["status"] as? String != "running" { break }
-                    try await Task.sleep(for: .milliseconds(100))
-                }
-                result = result["result"] as? [String: Any] ?? [:]
+                result = try await API.finishedJob(api, "nongki", job)["result"] as? [String: Any] ?? [:]
             }
             #expect(result["imported"] as? Int == ImportService.sampleRows + 500)
             let rejected = try #require(result["rejected"] as? [[String: Any]])

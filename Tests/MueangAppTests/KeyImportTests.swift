@@ -270,13 +270,7 @@ struct KeyImportTests {
                 let started = try await API.send(api, .POST, base + "/import?mode=valid_rows" + (key.map { "&key=\($0)" } ?? ""), body: ByteBuffer(string: csv), type: "text/csv")
                 #expect(started.status == .accepted, "\(started.body.prefix(300))")
                 let job = try #require(try API.json(started)["job"] as? String)
-                for _ in 0..<1_200 {
-                    let polled = try API.json(try await api.get("/api/v1/t/nongki/jobs/\(job)"))
-                    if polled["status"] as? String != "running" { return polled }
-                    try await Task.sleep(for: .milliseconds(100))
-                }
-                Issue.record("the job did not finish")
-                return [:]
+                return try await API.finishedJob(api, "nongki", job, seconds: 120)
             }
             let rows = 20_000
             var seed = "code,name,n\n", update = "code,n,name\n"
